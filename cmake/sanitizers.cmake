@@ -7,6 +7,11 @@ if(HYGGE_SANITIZE STREQUAL "address")
 elseif(HYGGE_SANITIZE STREQUAL "thread")
 	add_compile_options(-fsanitize=thread -fno-omit-frame-pointer -O1 -g)
 	add_link_options(-fsanitize=thread)
+elseif(HYGGE_SANITIZE STREQUAL "fuzzer")
+	# libFuzzer instrumentation for everything; fuzz targets link -fsanitize=fuzzer.
+	add_compile_options(-fsanitize=fuzzer-no-link,address,undefined
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -O1 -g)
+	add_link_options(-fsanitize=address,undefined)
 elseif(NOT HYGGE_SANITIZE STREQUAL "")
-	message(FATAL_ERROR "HYGGE_SANITIZE must be '', 'address' or 'thread'")
+	message(FATAL_ERROR "HYGGE_SANITIZE must be '', 'address', 'thread' or 'fuzzer'")
 endif()
