@@ -1,0 +1,9 @@
+/* The commands of `hygge`, each in its own cmd_<name>.c. */
+#ifndef HYGGE_CLI_H
+#define HYGGE_CLI_H
+
+#include "cli_args.h"
+
+extern const struct cli_command cli_cmd_init;
+
+#endif /* HYGGE_CLI_H */
