@@ -62,8 +62,8 @@ int hy_pool_create(struct hy_pool **out, size_t nthreads, const char *name_prefi
 		   struct hy_error *err) HY_WUR;
 
 /* Runs every task still queued, then joins the workers and frees the pool.
- * Call once no thread other than the pool's own tasks can submit. Tasks may
- * still submit while the pool drains. Accepts NULL. */
+ * Call once no thread other than the pool's own tasks can submit, and never
+ * from a task. Tasks may still submit while the pool drains. Accepts NULL. */
 void hy_pool_destroy(struct hy_pool *pool);
 
 size_t hy_pool_nthreads(const struct hy_pool *pool);

@@ -87,8 +87,8 @@ int hy_queue_pop(struct hy_queue *q, void **item, struct hy_error *err) HY_WUR;
 int hy_queue_try_pop(struct hy_queue *q, void **item, struct hy_error *err) HY_WUR;
 
 /* Like hy_queue_pop() but waits at most `timeout_ms` milliseconds (measured
- * on the monotonic clock): HY_ETIMEOUT (err untouched, *item NULL) when
- * nothing arrived in time. */
+ * on the monotonic clock; <= 0 does not wait): HY_ETIMEOUT (err untouched,
+ * *item NULL) when nothing arrived in time. */
 int hy_queue_pop_timed(struct hy_queue *q, void **item, long timeout_ms,
 		       struct hy_error *err) HY_WUR;
 
