@@ -39,10 +39,11 @@ struct pool_task {
 	struct hy_pool_group *group; /* NULL: nobody waits for it */
 };
 
+/* Filled by the creator before the thread starts, then read-only. */
 struct pool_worker {
 	pthread_t thread;
 	struct hy_pool *pool;
-	size_t id;
+	size_t id; /* the <n> of its name */
 };
 
 struct hy_pool {
