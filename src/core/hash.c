@@ -29,7 +29,7 @@ int hy_sha256_hex(const void *data, size_t len, char out[HY_SHA256_HEX_LEN + 1],
 		rc = hy_error_set(err, HY_EIO, "libcrypto failed to compute SHA-256");
 		goto out;
 	}
-	for (unsigned int i = 0; i < md_len; i++) {
+	for (size_t i = 0; i < md_len; i++) {
 		out[2 * i] = hex[md[i] >> 4];
 		out[2 * i + 1] = hex[md[i] & 15];
 	}

@@ -261,7 +261,7 @@ static int scan_clock(struct scan *sc, int64_t *micros_of_day, int *nanos)
 				     : mi > 59 ? "minute out of range"
 					       : "second out of range");
 	}
-	*micros_of_day = ((int64_t)h * 3600 + mi * 60 + s) * HY_USEC_PER_SEC + us;
+	*micros_of_day = ((int64_t)h * 3600 + (int64_t)mi * 60 + s) * HY_USEC_PER_SEC + us;
 	return 0;
 }
 
@@ -296,7 +296,7 @@ int hy_time_parse_iso(const char *text, size_t len, struct hy_time_parsed *out,
 		      struct hy_error *err)
 {
 	struct scan sc = {text, len, 0, "ISO-8601 time", err};
-	int64_t days, tod = 0;
+	int64_t days = 0, tod = 0;
 
 	memset(out, 0, sizeof(*out));
 	HY_TRY(scan_date(&sc, &days));

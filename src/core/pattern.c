@@ -79,17 +79,17 @@ struct compiler {
 	struct hy_error *err;
 };
 
-static int bad(struct compiler *c, const char *fmt, ...) HY_PRINTF(2, 3);
-
-static int bad(struct compiler *c, const char *fmt, ...)
+HY_PRINTF(2, 3) static int bad(struct compiler *c, const char *fmt, ...)
 {
-	char why[HY_ERROR_MSG_MAX];
 	va_list ap;
 
+	if (c->err == NULL || c->err->code != 0)
+		return HY_ECONFIG; /* first error wins: leave the earlier cause alone */
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
+	hy_error_setv(c->err, HY_ECONFIG, fmt, ap);
 	va_end(ap);
-	return hy_error_set(c->err, HY_ECONFIG, "%s '%s': %s", c->label, c->text, why);
+	hy_error_prefix(c->err, "%s '%s'", c->label, c->text);
+	return HY_ECONFIG;
 }
 
 static int add_segment(struct compiler *c, const struct segment *seg)
