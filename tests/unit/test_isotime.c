@@ -227,6 +227,23 @@ static void test_duration_words(void **state)
 	check_words(7320, "2 hours and 2 minutes");
 }
 
+static void test_duration_words_under_alloc_failure(void **state)
+{
+	struct hy_buf b;
+	struct hy_error err;
+	int rc;
+
+	(void)state;
+	HY_FOR_EACH_ALLOC_FAILURE(rc, {
+		hy_buf_init(&b, 256);
+		hy_error_init(&err);
+		rc = hy_duration_words(7384.25, &b, &err);
+		if (rc == 0)
+			assert_string_equal((char *)b.data, "2 hours, 3 minutes and 4.25 seconds");
+		hy_buf_reset(&b);
+	});
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_days_round_trip_all_years),
 	cmocka_unit_test(test_format_matches_python_isoformat),
@@ -235,5 +252,6 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_dates),
 	cmocka_unit_test(test_local_time_and_stamp),
 	cmocka_unit_test(test_duration_words),
+	cmocka_unit_test(test_duration_words_under_alloc_failure),
 };
 HY_TEST_MAIN(tests)

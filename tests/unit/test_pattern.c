@@ -352,11 +352,36 @@ static void test_compile_under_alloc_failure(void **state)
 	});
 }
 
+static void test_render_under_alloc_failure(void **state)
+{
+	struct hy_pattern *pat;
+	struct hy_pattern_values v = {7, "st", "fl", "20251127_010203", "users"};
+	struct hy_error err = {0};
+	struct hy_buf b;
+	int rc;
+
+	(void)state;
+	assert_int_equal(hy_pattern_compile(&pat, "{name}/{entity}/{sequence:020d}.parquet",
+					    HY_PATTERN_ALL, &err),
+			 0);
+	HY_FOR_EACH_ALLOC_FAILURE(rc, {
+		hy_buf_init(&b, 4096);
+		hy_error_init(&err);
+		rc = hy_pattern_render(pat, &v, &b, &err);
+		if (rc == 0)
+			assert_string_equal((char *)b.data,
+					    "st/users/00000000000000000007.parquet");
+		hy_buf_reset(&b);
+	});
+	hy_pattern_destroy(pat);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_int_specs_match_python),
 	cmocka_unit_test(test_render_all_placeholders),
 	cmocka_unit_test(test_compile_errors_name_the_pattern),
 	cmocka_unit_test(test_match_sequence),
 	cmocka_unit_test(test_compile_under_alloc_failure),
+	cmocka_unit_test(test_render_under_alloc_failure),
 };
 HY_TEST_MAIN(tests)
