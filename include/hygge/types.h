@@ -18,6 +18,7 @@
  * the house rule) because `__extension__` is the only way to keep -Wpedantic
  * quiet about __int128, and it has to sit on a declaration. */
 __extension__ typedef __int128 hy_i128;
+__extension__ typedef unsigned __int128 hy_u128;
 
 /* Append-only: values are stable and appear in docs/types.md. */
 enum hy_type_id {

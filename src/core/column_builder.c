@@ -212,15 +212,31 @@ static int append_fixed(struct hy_builder *b, const void *v, struct hy_error *er
 	return 0;
 }
 
+/* Decimal text of a 128-bit integer (printf has no conversion for it). */
+static void format_i128(hy_i128 v, char *out)
+{
+	char rev[48];
+	int n = 0, k = 0;
+	hy_u128 u = v < 0 ? -(hy_u128)v : (hy_u128)v;
+
+	do {
+		rev[n++] = (char)('0' + (int)(u % 10));
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		out[k++] = '-';
+	while (n > 0)
+		out[k++] = rev[--n];
+	out[k] = '\0';
+}
+
 static int append_dec(struct hy_builder *b, hy_i128 v, struct hy_error *err)
 {
 	int64_t v64;
 	char text[48];
 
 	if (v >= b->dec_bound || v <= -b->dec_bound) {
-		/* hi:lo hex: enough to debug, and no 128-bit printf exists. */
-		snprintf(text, sizeof(text), "0x%016llx%016llx",
-			 (unsigned long long)(uint64_t)(v >> 64), (unsigned long long)(uint64_t)v);
+		format_i128(v, text);
 		return out_of_range(b, text, err);
 	}
 	if (b->width == 16)
