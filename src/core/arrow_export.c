@@ -127,7 +127,7 @@ static int schema_node(struct ArrowSchema *out, const char *format, const char *
 	p->name = name == NULL ? NULL : hy_strdup(name);
 	p->metadata = uuid ? uuid_metadata() : NULL;
 	p->child_store = hy_calloc((size_t)n_children, sizeof(*p->child_store));
-	p->child_ptrs = hy_calloc((size_t)n_children, sizeof(*p->child_ptrs));
+	p->child_ptrs = hy_calloc((size_t)n_children, sizeof(struct ArrowSchema *));
 	if (p->format == NULL || (name != NULL && p->name == NULL) ||
 	    (uuid && p->metadata == NULL) || p->child_store == NULL || p->child_ptrs == NULL) {
 		release_schema(out);
@@ -286,7 +286,7 @@ int hy_batch_export_arrow(struct hy_batch *batch, struct ArrowSchema *out_schema
 		goto out;
 	p = out_array->private_data;
 	p->child_store = hy_calloc((size_t)n, sizeof(*p->child_store));
-	p->child_ptrs = hy_calloc((size_t)n, sizeof(*p->child_ptrs));
+	p->child_ptrs = hy_calloc((size_t)n, sizeof(struct ArrowArray *));
 	if (p->child_store == NULL || p->child_ptrs == NULL) {
 		rc = hy_error_set(err, HY_ENOMEM, "out of memory exporting a batch");
 		goto out;
@@ -392,25 +392,36 @@ static int parse_format(const char *fmt, const char *metadata, struct hy_dtype *
 		HY_UINT16, HY_UINT32, HY_UINT64, HY_FLOAT32, HY_FLOAT64, HY_STRING, HY_BINARY};
 	enum hy_time_unit unit;
 	const char *c;
-	int p, s, bits = 128, width, used = 0;
+	long p, s, bits = 128, width;
+	char *end;
 
 	if (fmt[0] != '\0' && fmt[1] == '\0' && (c = strchr(simple, fmt[0])) != NULL) {
 		*t = hy_dtype_simple(simple_ids[c - simple]);
 		return 0;
 	}
-	if (sscanf(fmt, "d:%d,%d%n", &p, &s, &used) == 2 &&
-	    (fmt[used] == '\0' || (sscanf(fmt + used, ",%d%n", &bits, &used) == 1))) {
-		if (bits != 128 && !(bits == 64 && p <= HY_DECIMAL64_MAX_PRECISION))
+	if (fmt[0] == 'd' && fmt[1] == ':') {
+		/* "d:P,S" or "d:P,S,BITS"; out-of-range numbers fail in
+		 * hy_dtype_decimal, junk fails the separator checks. */
+		p = strtol(fmt + 2, &end, 10);
+		if (*end++ != ',')
 			goto unsupported;
-		*dec_bits = bits;
-		return hy_dtype_decimal(p, s, t, err);
+		s = strtol(end, &end, 10);
+		if (*end == ',')
+			bits = strtol(end + 1, &end, 10);
+		if (*end != '\0' || p > INT32_MAX || p < INT32_MIN || s > INT32_MAX ||
+		    s < INT32_MIN ||
+		    (bits != 128 && !(bits == 64 && p <= HY_DECIMAL64_MAX_PRECISION)))
+			goto unsupported;
+		*dec_bits = (int)bits;
+		return hy_dtype_decimal((int)p, (int)s, t, err);
 	}
-	if (sscanf(fmt, "w:%d%n", &width, &used) == 1 && fmt[used] == '\0') {
+	if (fmt[0] == 'w' && fmt[1] == ':' && fmt[2] != '\0' &&
+	    (width = strtol(fmt + 2, &end, 10), *end == '\0') && width <= HY_FIXED_BINARY_MAX) {
 		if (width == 16 && has_uuid_extension(metadata)) {
 			*t = hy_dtype_simple(HY_UUID);
 			return 0;
 		}
-		return hy_dtype_fixed_binary(width, t, err);
+		return hy_dtype_fixed_binary((int)width, t, err);
 	}
 	if (strcmp(fmt, "tdD") == 0) {
 		*t = hy_dtype_simple(HY_DATE);
@@ -598,7 +609,7 @@ static int import_batch(struct import_holder *h, const struct ArrowSchema *s, st
 	const struct ArrowArray *a = &h->array;
 	size_t n = (size_t)s->n_children;
 	struct hy_field *fields = hy_calloc(n, sizeof(*fields));
-	struct hy_column **cols = hy_calloc(n, sizeof(*cols));
+	struct hy_column **cols = hy_calloc(n, sizeof(struct hy_column *));
 	struct hy_schema *schema = NULL;
 	int rc = 0;
 
@@ -640,8 +651,10 @@ int hy_batch_import_arrow(struct ArrowSchema *schema, struct ArrowArray *array,
 	rc = check_struct(schema, array, err);
 	if (rc == 0) {
 		h = hy_malloc(sizeof(*h));
-		if (h == NULL)
-			rc = hy_error_set(err, HY_ENOMEM, "out of memory importing a batch");
+		if (h == NULL) {
+			hy_error_set(err, HY_ENOMEM, "out of memory importing a batch");
+			rc = HY_ENOMEM; /* spelled out for the static analyser */
+		}
 	}
 	if (rc != 0) {
 		if (array->release != NULL)

@@ -72,7 +72,7 @@ int hy_batch_create(struct hy_schema *schema, struct hy_column *const *cols, int
 		return hy_error_set(err, HY_EINVAL, "a batch of %lld rows", (long long)nrows);
 	for (size_t i = 0; i < n; i++)
 		HY_TRY(check_column(hy_schema_field(schema, i), cols[i], nrows, err));
-	mine = hy_calloc(n, sizeof(*mine));
+	mine = hy_calloc(n, sizeof(struct hy_column *));
 	if (mine == NULL)
 		return hy_error_set(err, HY_ENOMEM, "out of memory creating a batch");
 	for (size_t i = 0; i < n; i++)
@@ -107,7 +107,7 @@ int hy_batch_slice(struct hy_batch *batch, int64_t offset, int64_t len, struct h
 		return hy_error_set(err, HY_EINVAL,
 				    "slice [%lld, +%lld) is outside a batch of %lld rows",
 				    (long long)offset, (long long)len, (long long)batch->nrows);
-	cols = hy_calloc(n, sizeof(*cols));
+	cols = hy_calloc(n, sizeof(struct hy_column *));
 	if (cols == NULL)
 		return hy_error_set(err, HY_ENOMEM, "out of memory slicing a batch");
 	for (size_t i = 0; i < n && rc == 0; i++)
@@ -159,7 +159,7 @@ int hy_batch_concat(struct hy_batch *const *batches, size_t n, struct hy_batch *
 					    HY_MAX_COLUMN_ROWS);
 		rows += batches[i]->nrows;
 	}
-	cols = hy_calloc(ncols, sizeof(*cols));
+	cols = hy_calloc(ncols, sizeof(struct hy_column *));
 	if (cols == NULL)
 		return hy_error_set(err, HY_ENOMEM, "out of memory concatenating batches");
 	for (size_t c = 0; c < ncols && rc == 0; c++) {

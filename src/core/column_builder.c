@@ -45,7 +45,7 @@ static int growbuf_reserve(struct growbuf *g, int64_t need, struct hy_error *err
 	if (grown == NULL)
 		return hy_error_set(err, HY_ENOMEM, "out of memory growing a column to %lld bytes",
 				    (long long)cap);
-	if (g->cap > 0)
+	if (g->data != NULL)
 		memcpy(grown, g->data, (size_t)g->cap);
 	memset(grown + g->cap, 0, (size_t)(cap - g->cap));
 	hy_free(g->data);

@@ -294,7 +294,7 @@ int hy_schema_create(const struct hy_field *fields, size_t nfields, struct hy_sc
 	}
 	atomic_init(&s->refs, 1);
 	s->fields = hy_calloc(nfields, sizeof(*s->fields));
-	s->by_name = hy_calloc(nfields, sizeof(*s->by_name));
+	s->by_name = hy_calloc(nfields, sizeof(const struct hy_field *));
 	if (s->fields == NULL || s->by_name == NULL) {
 		rc = hy_error_set(err, HY_ENOMEM, "out of memory creating a schema");
 		goto out;
@@ -306,7 +306,7 @@ int hy_schema_create(const struct hy_field *fields, size_t nfields, struct hy_sc
 		s->by_name[s->nfields] = &s->fields[s->nfields];
 	}
 	if (nfields > 1)
-		qsort(s->by_name, nfields, sizeof(*s->by_name), cmp_field_name);
+		qsort(s->by_name, nfields, sizeof(const struct hy_field *), cmp_field_name);
 	for (size_t i = 1; i < nfields; i++) {
 		if (strcmp(s->by_name[i - 1]->name, s->by_name[i]->name) == 0) {
 			rc = hy_error_set(err, HY_EINVAL, "duplicate field name %s",
@@ -356,7 +356,7 @@ long hy_schema_find(const struct hy_schema *schema, const char *name)
 
 	if (schema->nfields == 0)
 		return -1;
-	hit = bsearch(&pkey, schema->by_name, schema->nfields, sizeof(*schema->by_name),
+	hit = bsearch(&pkey, schema->by_name, schema->nfields, sizeof(const struct hy_field *),
 		      cmp_field_name);
 	return hit == NULL ? -1 : (long)(*hit - schema->fields);
 }

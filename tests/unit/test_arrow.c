@@ -310,6 +310,7 @@ struct producer {
 	struct ArrowArray top_a, child_a, *child_ap;
 	const void *top_bufs[1], *child_bufs[3];
 	int32_t values[6];
+	int64_t values64[6];
 	uint8_t validity[1];
 	char format[16];
 };
@@ -321,6 +322,8 @@ static void producer_init(struct producer *p, const char *format)
 	memset(p, 0, sizeof(*p));
 	for (int i = 0; i < 6; i++)
 		p->values[i] = 9 + i;
+	for (int i = 0; i < 6; i++)
+		p->values64[i] = -(9 + i);
 	p->validity[0] = (uint8_t) ~(1u << 3); /* row 2 (bit 1+2) null */
 	snprintf(p->format, sizeof(p->format), "%s", format);
 	p->child_s = (struct ArrowSchema){.format = p->format,
@@ -334,7 +337,7 @@ static void producer_init(struct producer *p, const char *format)
 					.children = &p->child_sp,
 					.release = top_schema_release};
 	p->child_bufs[0] = p->validity;
-	p->child_bufs[1] = p->values;
+	p->child_bufs[1] = format[0] == 'd' ? (const void *)p->values64 : (const void *)p->values;
 	p->child_a = (struct ArrowArray){.length = 5,
 					 .null_count = -1,
 					 .offset = 1,
@@ -379,9 +382,34 @@ static void test_import_moves_and_releases_once(void **state)
 	assert_int_equal(array_releases, 1);
 }
 
+static void test_import_decimal64_zero_copy(void **state)
+{
+	struct producer p;
+	struct hy_batch *batch = NULL;
+	struct hy_error err = {0};
+
+	(void)state;
+	/* Arrow's decimal64 ("d:P,S,64") is int64 storage: shared, not copied. */
+	producer_init(&p, "d:9,2,64");
+	assert_int_equal(hy_batch_import_arrow(&p.top_s, &p.top_a, &batch, &err), 0);
+	assert_int_equal(batch->cols[0]->type.id, HY_DECIMAL);
+	assert_int_equal(batch->cols[0]->type.precision, 9);
+	assert_int_equal(batch->cols[0]->type.scale, 2);
+	assert_ptr_equal(batch->cols[0]->values->data, (const void *)p.values64);
+	assert_int_equal(hy_column_get_i64(batch->cols[0], 0), -10);
+	assert_true(hy_column_get_decimal(batch->cols[0], 4) == -14);
+	assert_true(hy_column_is_null(batch->cols[0], 2));
+	hy_batch_unref(batch);
+	/* decimal64 cannot hold 19 digits. */
+	producer_init(&p, "d:19,2,64");
+	hy_error_init(&err);
+	assert_int_equal(hy_batch_import_arrow(&p.top_s, &p.top_a, &batch, &err), HY_EUNSUPPORTED);
+}
+
 static void test_import_rejects_and_still_releases(void **state)
 {
-	static const char *const bad[] = {"U", "+l", "d:40,2", "d:10,2,256", "tdm", "w:0", ""};
+	static const char *const bad[] = {"U",   "+l",  "d:40,2", "d:10,2,256", "d:10", "d:1,x",
+					  "tdm", "w:0", "w:",     "tsx:",       ""};
 	struct producer p;
 	struct hy_batch *batch = NULL;
 	struct hy_error err;
@@ -453,6 +481,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_round_trip_every_type),
 	cmocka_unit_test(test_round_trip_dictionary),
 	cmocka_unit_test(test_import_moves_and_releases_once),
+	cmocka_unit_test(test_import_decimal64_zero_copy),
 	cmocka_unit_test(test_import_rejects_and_still_releases),
 	cmocka_unit_test(test_export_import_under_alloc_failure),
 };
