@@ -45,7 +45,8 @@ struct hy_rcbuf {
 	void *owner;                           /* for `release` */
 };
 
-/* Allocates `size` zeroed, 64-byte-aligned bytes with one reference. Free
+/* Allocates `size` zeroed, 64-byte-aligned bytes (padding to the next 64 is
+ * zeroed too) with one reference. Free
  * with hy_rcbuf_unref(). NULL when out of memory. */
 struct hy_rcbuf *hy_rcbuf_create(int64_t size);
 struct hy_rcbuf *hy_rcbuf_ref(struct hy_rcbuf *buf);

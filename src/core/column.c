@@ -80,7 +80,9 @@ struct hy_rcbuf *hy_rcbuf_create(int64_t size)
 	data = hy_aligned_alloc((size_t)size);
 	if (data == NULL)
 		return NULL;
-	memset(data, 0, (size_t)size);
+	/* The whole block hy_aligned_alloc rounded up to: padding is zero (as
+	 * Arrow recommends), and a 0-byte buffer still reads as offsets [0]. */
+	memset(data, 0, size == 0 ? 64 : ((size_t)size + 63) & ~(size_t)63);
 	buf = hy__rcbuf_wrap(data, size, NULL, NULL);
 	if (buf == NULL)
 		hy_free(data);

@@ -406,6 +406,32 @@ static void test_import_decimal64_zero_copy(void **state)
 	assert_int_equal(hy_batch_import_arrow(&p.top_s, &p.top_a, &batch, &err), HY_EUNSUPPORTED);
 }
 
+static void test_import_empty_with_null_buffers(void **state)
+{
+	struct producer p;
+	struct hy_batch *batch = NULL;
+	struct ArrowSchema s;
+	struct ArrowArray a;
+	struct hy_error err = {0};
+
+	(void)state;
+	/* Zero rows: the spec lets a producer pass NULL for 0-byte buffers. */
+	producer_init(&p, "u");
+	p.top_a.length = p.child_a.length = p.child_a.offset = 0;
+	p.child_a.n_buffers = 3;
+	p.child_bufs[0] = p.child_bufs[1] = p.child_bufs[2] = NULL;
+	assert_int_equal(hy_batch_import_arrow(&p.top_s, &p.top_a, &batch, &err), 0);
+	assert_int_equal(batch->nrows, 0);
+	assert_int_equal(batch->cols[0]->type.id, HY_STRING);
+	/* hygge re-exports it with real buffers: offsets [0]. */
+	assert_int_equal(hy_batch_export_arrow(batch, &s, &a, &err), 0);
+	hy_batch_unref(batch);
+	assert_non_null(a.children[0]->buffers[1]);
+	assert_int_equal(((const int32_t *)a.children[0]->buffers[1])[0], 0);
+	s.release(&s);
+	a.release(&a);
+}
+
 static void test_import_rejects_and_still_releases(void **state)
 {
 	static const char *const bad[] = {"U",   "+l",  "d:40,2", "d:10,2,256", "d:10", "d:1,x",
@@ -482,6 +508,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_round_trip_dictionary),
 	cmocka_unit_test(test_import_moves_and_releases_once),
 	cmocka_unit_test(test_import_decimal64_zero_copy),
+	cmocka_unit_test(test_import_empty_with_null_buffers),
 	cmocka_unit_test(test_import_rejects_and_still_releases),
 	cmocka_unit_test(test_export_import_under_alloc_failure),
 };
