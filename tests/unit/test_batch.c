@@ -1,6 +1,7 @@
 /* Batches: every type through builders -> batch -> accessors, zero-copy
  * slices (of slices), bulk appends, concat, statistics. */
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "batch_fixture.h"
@@ -298,6 +299,47 @@ static void test_stats_nan_and_nulls(void **state)
 	hy_column_unref(col);
 }
 
+/* Slicing and releasing the same batch from several threads: the refcounts
+ * are atomic and nothing is mutated after construction. */
+static void *slice_and_release(void *arg)
+{
+	struct hy_batch *batch = arg, *s = NULL;
+	struct hy_error err = {0};
+	long ok = 1;
+
+	for (int k = 0; k < 200; k++) {
+		int64_t off = k % FX_ROWS;
+
+		if (hy_batch_slice(batch, off, FX_ROWS - off, &s, &err) != 0)
+			ok = 0;
+		else if (hy_column_get_i64(s->cols[FX_I64], 0) != fx_i64(FX_I64, off))
+			ok = 0;
+		hy_batch_unref(s);
+		s = NULL;
+	}
+	hy_batch_unref(batch); /* the reference the main thread handed over */
+	return (void *)ok;
+}
+
+static void test_threads_share_a_batch(void **state)
+{
+	struct hy_batch *batch = NULL;
+	struct hy_error err = {0};
+	pthread_t t[4];
+	void *ok;
+
+	(void)state;
+	assert_int_equal(fx_batch(0, FX_ROWS, &batch, &err), 0);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(
+			pthread_create(&t[i], NULL, slice_and_release, hy_batch_ref(batch)), 0);
+	hy_batch_unref(batch); /* the threads may now hold the last references */
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(t[i], &ok), 0);
+		assert_true(ok == (void *)1);
+	}
+}
+
 static void test_batch_under_alloc_failure(void **state)
 {
 	struct hy_batch *batch = NULL, *full = NULL, *s = NULL, *cat = NULL;
@@ -346,6 +388,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_create_rejects),
 	cmocka_unit_test(test_stats_fixture),
 	cmocka_unit_test(test_stats_nan_and_nulls),
+	cmocka_unit_test(test_threads_share_a_batch),
 	cmocka_unit_test(test_batch_under_alloc_failure),
 };
 HY_TEST_MAIN(tests)

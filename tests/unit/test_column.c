@@ -388,7 +388,30 @@ static void test_dictionary_under_alloc_failure(void **state)
 	hy_column_unref(dict);
 }
 
+static void test_rcbuf_refs_and_failure(void **state)
+{
+	struct hy_rcbuf *buf;
+
+	(void)state;
+	buf = hy_rcbuf_create(100);
+	assert_non_null(buf);
+	assert_int_equal((uintptr_t)buf->data % 64, 0);
+	for (int i = 0; i < 128; i++) /* padding to 128 is zero as well */
+		assert_int_equal(buf->data[i], 0);
+	assert_ptr_equal(hy_rcbuf_ref(buf), buf);
+	hy_rcbuf_unref(buf);
+	hy_rcbuf_unref(buf);
+	hy_rcbuf_unref(NULL);
+	assert_null(hy_rcbuf_create(-1));
+	for (long n = 1; n <= 2; n++) { /* the bytes, then the header */
+		hy_alloc_fail_after(n);
+		assert_null(hy_rcbuf_create(10));
+		hy_alloc_fail_reset();
+	}
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_rcbuf_refs_and_failure),
 	cmocka_unit_test(test_type_and_range_checks),
 	cmocka_unit_test(test_var_bytes_cap),
 	cmocka_unit_test(test_empty_and_reuse),
