@@ -489,9 +489,9 @@ static int import_plain(const struct import_ctx *x, const struct ArrowArray *a,
 {
 	struct hy_rcbuf *validity = NULL, *values = NULL, *data = NULL;
 	bool var = hy_dtype_is_var_width(&x->type);
+	bool use_validity;
 	int64_t want = x->type.id == HY_NULL ? 0 : var ? 3 : 2;
-	int64_t rows = x->offset + x->length;
-	int rc = 0;
+	int64_t rows = x->offset + x->length, data_size = 0;
 
 	*out = NULL;
 	if (a->n_buffers != want)
@@ -501,38 +501,36 @@ static int import_plain(const struct import_ctx *x, const struct ArrowArray *a,
 	if (x->type.id == HY_NULL)
 		return hy__column_create(&x->type, x->length, 0, x->length, NULL, NULL, NULL, NULL,
 					 out, err);
-	if (a->buffers[0] != NULL && x->null_count != 0)
+	/* The spec lets a buffer be NULL only when it would hold 0 bytes (the
+	 * bitmap also when there are no nulls). */
+	if (a->buffers[1] == NULL && rows > 0)
+		return hy_error_set(err, HY_EINVAL, "the values buffer is NULL");
+	if (var && a->buffers[1] != NULL)
+		data_size = ((const int32_t *)a->buffers[1])[rows];
+	if (var && a->buffers[2] == NULL && data_size > 0)
+		return hy_error_set(err, HY_EINVAL, "the data buffer is NULL");
+	use_validity = a->buffers[0] != NULL && x->null_count != 0;
+
+	if (use_validity)
 		validity = wrap_foreign(x->holder, a->buffers[0], (rows + 7) / 8);
 	if (a->buffers[1] == NULL)
-		values = rows == 0 ? empty_buffer() : NULL;
+		values = empty_buffer();
 	else if (x->type.id == HY_DECIMAL && x->dec_bits == 128 &&
 		 x->type.precision <= HY_DECIMAL64_MAX_PRECISION)
-		rc = narrow_decimal(x, a->buffers[1], &values, err);
+		(void)narrow_decimal(x, a->buffers[1], &values, err);
 	else
 		values = wrap_foreign(x->holder, a->buffers[1], values_size(&x->type, rows));
-	if (rc == 0 && var) {
-		const int32_t *offs = (const int32_t *)a->buffers[1];
-		int64_t size = offs == NULL ? 0 : offs[rows];
-
-		data = a->buffers[2] == NULL ? (size == 0 ? empty_buffer() : NULL)
-					     : wrap_foreign(x->holder, a->buffers[2], size);
-	}
-	if (rc == 0 && (values == NULL || (var && data == NULL) ||
-			(a->buffers[0] != NULL && x->null_count != 0 && validity == NULL))) {
-		/* A NULL where a buffer is required would be caught here too. */
-		rc = rows > 0 && (a->buffers[1] == NULL || (var && a->buffers[2] == NULL))
-			     ? hy_error_set(err, HY_EINVAL, "a required buffer is NULL")
-			     : hy_error_set(err, HY_ENOMEM, "out of memory importing an array");
-	}
-	if (rc != 0) {
+	if (var)
+		data = a->buffers[2] == NULL ? empty_buffer()
+					     : wrap_foreign(x->holder, a->buffers[2], data_size);
+	if ((use_validity && validity == NULL) || values == NULL || (var && data == NULL)) {
 		hy_rcbuf_unref(validity);
 		hy_rcbuf_unref(values);
 		hy_rcbuf_unref(data);
-		return rc;
+		return hy_error_set(err, HY_ENOMEM, "out of memory importing an array");
 	}
-	return hy__column_create(&x->type, x->length, x->offset,
-				 validity == NULL ? 0 : x->null_count, validity, values, data, NULL,
-				 out, err);
+	return hy__column_create(&x->type, x->length, x->offset, use_validity ? x->null_count : 0,
+				 validity, values, data, NULL, out, err);
 }
 
 static int import_child(struct import_holder *h, const struct ArrowSchema *s,

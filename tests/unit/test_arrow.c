@@ -467,6 +467,12 @@ static void test_import_rejects_and_still_releases(void **state)
 	hy_error_init(&err);
 	assert_int_equal(hy_batch_import_arrow(&p.top_s, &p.top_a, &batch, &err), HY_EINVAL);
 	assert_string_equal(err.msg, "arrow import: column 0 (x): 2 buffers where string needs 3");
+	/* A NULL values buffer under rows is malformed. */
+	producer_init(&p, "i");
+	p.child_bufs[1] = NULL;
+	hy_error_init(&err);
+	assert_int_equal(hy_batch_import_arrow(&p.top_s, &p.top_a, &batch, &err), HY_EINVAL);
+	assert_string_equal(err.msg, "arrow import: column 0 (x): the values buffer is NULL");
 }
 
 static void test_export_import_under_alloc_failure(void **state)
