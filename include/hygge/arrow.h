@@ -3,8 +3,8 @@
  *
  * struct ArrowSchema and struct ArrowArray are an ABI defined by the Arrow
  * project (https://arrow.apache.org/docs/format/CDataInterface.html); they are
- * copied from the specification verbatim, with its guard macro, so that this
- * header can sit next to arrow/c/abi.h or nanoarrow.h. Their names break the
+ * declared as the specification declares them, with its guard macros, so that
+ * this header can sit next to arrow/c/abi.h or nanoarrow.h in either order. Their names break the
  * house `hy_` rule on purpose: the ABI fixes them.
  *
  * Type mapping, ownership and the decimal decision: docs/internals/core-batch.md.
@@ -58,6 +58,29 @@ struct ArrowArray {
 };
 
 #endif /* ARROW_C_DATA_INTERFACE */
+
+/* The C stream interface, unused by hygge so far, is declared too because
+ * Arrow's own abi.h declares both, and nanoarrow skips both when it sees
+ * ARROW_FLAG_DICTIONARY_ORDERED: without it, including nanoarrow.h after this
+ * header would leave struct ArrowArrayStream undefined. */
+#ifndef ARROW_C_STREAM_INTERFACE
+#define ARROW_C_STREAM_INTERFACE
+
+struct ArrowArrayStream {
+	/* The stream's type, the same for every array; 0 or an errno code. The
+	 * schema is released independently of the stream. */
+	int (*get_schema)(struct ArrowArrayStream *, struct ArrowSchema *out);
+	/* The next array (released = end of stream); 0 or an errno code. */
+	int (*get_next)(struct ArrowArrayStream *, struct ArrowArray *out);
+	/* Description of the last error, valid until the next call; may be NULL. */
+	const char *(*get_last_error)(struct ArrowArrayStream *);
+	/* Releases the stream's own resources, not the arrays it returned. */
+	void (*release)(struct ArrowArrayStream *);
+	/* Opaque producer-specific data */
+	void *private_data;
+};
+
+#endif /* ARROW_C_STREAM_INTERFACE */
 
 /* Exports `batch` as a struct array ("+s") with one child per column. The
  * caller owns both outputs and must call their release callbacks (as the
