@@ -136,7 +136,10 @@ int hy_builder_reserve(struct hy_builder *b, int64_t rows, int64_t bytes,
 /* Typed appends, checked against the builder's type (HY_EINVAL with a
  * message naming both on a mismatch or an out-of-range value; HY_ELIMIT past
  * HY_MAX_COLUMN_ROWS or HY_MAX_VAR_BYTES). A failed append leaves the builder
- * as it was. See hy_column_get_* for which type takes which append. */
+ * as it was. See hy_column_get_* for which type takes which append; in
+ * addition append_i64 takes non-negative values for unsigned types. Range
+ * checks: the storage width, |v| < 10^precision for decimals, and
+ * 0 <= v < one day (in the unit) for HY_TIME, as Arrow defines time. */
 int hy_builder_append_null(struct hy_builder *b, struct hy_error *err) HY_WUR;
 int hy_builder_append_i64(struct hy_builder *b, int64_t v, struct hy_error *err) HY_WUR;
 int hy_builder_append_u64(struct hy_builder *b, uint64_t v, struct hy_error *err) HY_WUR;
