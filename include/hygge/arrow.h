@@ -7,7 +7,7 @@
  * this header can sit next to arrow/c/abi.h or nanoarrow.h in either order. Their names break the
  * house `hy_` rule on purpose: the ABI fixes them.
  *
- * Type mapping, ownership and the decimal decision: docs/internals/core-batch.md.
+ * Type mapping, ownership and the decimal decision: docs/internals/core.md.
  */
 #ifndef HYGGE_ARROW_H
 #define HYGGE_ARROW_H

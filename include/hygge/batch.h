@@ -3,7 +3,7 @@
  *
  * Layout follows the Arrow columnar format so a batch can be exported through
  * the Arrow C data interface unchanged (hygge/arrow.h); the details and the
- * ownership rules are in docs/internals/core-batch.md. In short:
+ * ownership rules are in docs/internals/core.md. In short:
  *
  *   hy_batch  --refs-->  hy_column (one per field)  --refs-->  hy_rcbuf (bytes)
  *

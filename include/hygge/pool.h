@@ -18,7 +18,7 @@
  * another thread than its submitter.
  *
  * Workers are named "<prefix>-<n>" (n from 0), cut to the 15 characters
- * Linux allows. See docs/internals/core-queue.md. */
+ * Linux allows. See docs/internals/core.md. */
 #ifndef HYGGE_POOL_H
 #define HYGGE_POOL_H
 

@@ -22,7 +22,7 @@
  * returned without touching `err`, so a caller may poll in a loop and still
  * report its first real error.
  *
- * See docs/internals/core-queue.md for the locking design. */
+ * See docs/internals/core.md for the locking design. */
 #ifndef HYGGE_QUEUE_H
 #define HYGGE_QUEUE_H
 

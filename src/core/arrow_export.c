@@ -6,7 +6,7 @@
  * mirror: the whole ArrowArray moves into a refcounted holder and every
  * wrapped buffer holds a reference to it; the producer's release runs when the
  * last hygge column sharing those buffers is gone. Mapping table and the
- * decimal decision: docs/internals/core-batch.md. */
+ * decimal decision: docs/internals/core.md. */
 #include "hygge/arrow.h"
 
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* Refcounted buffers, columns, zero-copy slices, the dictionary form and the
- * value accessors. Layout and ownership: docs/internals/core-batch.md. */
+ * value accessors. Layout and ownership: docs/internals/core.md. */
 #include <string.h>
 
 #include "column_int.h"

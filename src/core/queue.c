@@ -1,6 +1,6 @@
 /* Bounded blocking queue: the producer/consumer hand-off of a flow.
  *
- * Design (see docs/internals/core-queue.md):
+ * Design (see docs/internals/core.md):
  *  - One mutex guards every mutable field. Two condition variables: not_full
  *    (pushers wait on it) and not_empty (poppers wait on it), so a push wakes
  *    only a popper and a pop only a pusher.

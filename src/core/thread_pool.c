@@ -1,6 +1,6 @@
 /* Fixed thread pool with task groups: the shared CPU pool.
  *
- * Design (see docs/internals/core-queue.md):
+ * Design (see docs/internals/core.md):
  *  - One mutex guards the task ring, the counters and every group's fields.
  *    Two condition variables: `work` (idle workers wait for a task) and
  *    `done` (threads in hy_pool_group_wait() wait for their group to finish).
