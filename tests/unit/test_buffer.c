@@ -100,7 +100,17 @@ static void test_string_views(void **state)
 	hy_free(copy);
 }
 
+static void test_str_eq(void **state)
+{
+	(void)state;
+	assert_true(hy_str_eq(HY_STR_LIT("abc"), HY_STR_LIT("abc")));
+	assert_false(hy_str_eq(HY_STR_LIT("abc"), HY_STR_LIT("abd")));
+	assert_false(hy_str_eq(HY_STR_LIT("abc"), HY_STR_LIT("ab")));
+	assert_true(hy_str_eq((struct hy_str){NULL, 0}, HY_STR_LIT("")));
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_str_eq),
 	cmocka_unit_test(test_append_grows_and_terminates),
 	cmocka_unit_test(test_cap_is_enforced),
 	cmocka_unit_test(test_clear_and_detach),

@@ -410,7 +410,28 @@ static void test_rcbuf_refs_and_failure(void **state)
 	}
 }
 
+static void test_builder_type_and_column_ref(void **state)
+{
+	struct hy_dtype t = hy_dtype_simple(HY_INT32);
+	struct hy_builder *b = NULL;
+	struct hy_column *col = NULL, *again;
+	struct hy_error err = {0};
+
+	(void)state;
+	assert_int_equal(hy_builder_create(&t, &b, &err), 0);
+	assert_int_equal(hy_builder_type(b)->id, HY_INT32);
+	assert_int_equal(hy_builder_append_i64(b, 7, &err), 0);
+	assert_int_equal(hy_builder_finish(b, &col, &err), 0);
+	again = hy_column_ref(col);
+	assert_ptr_equal(again, col);
+	hy_column_unref(col); /* the second reference keeps it alive */
+	assert_int_equal(hy_column_get_i64(again, 0), 7);
+	hy_column_unref(again);
+	hy_builder_destroy(b);
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_builder_type_and_column_ref),
 	cmocka_unit_test(test_rcbuf_refs_and_failure),
 	cmocka_unit_test(test_type_and_range_checks),
 	cmocka_unit_test(test_var_bytes_cap),

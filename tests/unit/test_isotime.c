@@ -244,7 +244,31 @@ static void test_duration_words_under_alloc_failure(void **state)
 	});
 }
 
+static void test_time_to_civil(void **state)
+{
+	struct hy_civil c;
+	struct hy_error err = {0};
+
+	(void)state;
+	/* 1969-12-31T23:59:59.999999Z seen from +01:00 is 1970-01-01T00:59:59.999999 */
+	assert_int_equal(hy_time_to_civil(-1, 3600, &c, &err), 0);
+	assert_int_equal(c.year, 1970);
+	assert_int_equal(c.month, 1);
+	assert_int_equal(c.day, 1);
+	assert_int_equal(c.hour, 0);
+	assert_int_equal(c.minute, 59);
+	assert_int_equal(c.second, 59);
+	assert_int_equal(c.micros, 999999);
+	/* 2024-02-29T12:00:00Z */
+	assert_int_equal(hy_time_to_civil(1709208000000000, 0, &c, &err), 0);
+	assert_int_equal(c.year, 2024);
+	assert_int_equal(c.month, 2);
+	assert_int_equal(c.day, 29);
+	assert_int_equal(c.hour, 12);
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_time_to_civil),
 	cmocka_unit_test(test_days_round_trip_all_years),
 	cmocka_unit_test(test_format_matches_python_isoformat),
 	cmocka_unit_test(test_parse_forms),

@@ -404,7 +404,37 @@ static void test_threads_write_whole_lines(void **state)
 	rmdir(dir);
 }
 
+static void vwrite_helper(FILE *out, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)out;
+	va_start(ap, fmt);
+	hy_log_vwrite(HY_LOG_WARN, HY_LOG_PLAIN, "orders", fmt, ap);
+	va_end(ap);
+}
+
+static void test_vwrite_and_level_names(void **state)
+{
+	FILE *out = tmpfile();
+	char *text;
+
+	(void)state;
+	setup_console(out, HY_LOG_COLOUR_NEVER, HY_LOG_TEXT, HY_LOG_INFO);
+	vwrite_helper(out, "%d rows skipped", 3);
+	hy_log_shutdown();
+	text = slurp_file(out);
+	assert_string_equal(text, "02:02:03  [orders] 3 rows skipped\n");
+	free(text);
+	fclose(out);
+	assert_string_equal(hy_log_level_name(HY_LOG_DEBUG), "debug");
+	assert_string_equal(hy_log_level_name(HY_LOG_INFO), "info");
+	assert_string_equal(hy_log_level_name(HY_LOG_WARN), "warning");
+	assert_string_equal(hy_log_level_name(HY_LOG_ERROR), "error");
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_vwrite_and_level_names),
 	cmocka_unit_test(test_text_lines),
 	cmocka_unit_test(test_colours_when_asked),
 	cmocka_unit_test(test_auto_colour_on_a_terminal),

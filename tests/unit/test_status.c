@@ -90,7 +90,30 @@ static void test_long_prefix_truncates_tail(void **state)
 	assert_int_equal(strlen(err.msg), HY_ERROR_MSG_MAX - 1);
 }
 
+static int set_through_va_list(struct hy_error *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = hy_error_setv(err, code, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+static void test_setv_formats_and_keeps_first(void **state)
+{
+	struct hy_error err = {0};
+
+	(void)state;
+	assert_int_equal(set_through_va_list(&err, HY_ELIMIT, "page of %d bytes", 9), HY_ELIMIT);
+	assert_int_equal(set_through_va_list(&err, HY_EIO, "second"), HY_EIO);
+	assert_int_equal(err.code, HY_ELIMIT);
+	assert_string_equal(err.msg, "page of 9 bytes");
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_setv_formats_and_keeps_first),
 	cmocka_unit_test(test_status_names),
 	cmocka_unit_test(test_first_error_wins),
 	cmocka_unit_test(test_prefix_adds_context),

@@ -189,9 +189,23 @@ static void test_schema_under_alloc_failure(void **state)
 	});
 }
 
+static void test_type_and_unit_names(void **state)
+{
+	(void)state;
+	assert_string_equal(hy_type_name(HY_INT64), "int64");
+	assert_string_equal(hy_type_name(HY_STRING), "string");
+	assert_string_equal(hy_type_name(HY_TIMESTAMP), "timestamp");
+	assert_string_equal(hy_type_name((enum hy_type_id)999), "unknown");
+	assert_string_equal(hy_time_unit_name(HY_UNIT_SECOND), "s");
+	assert_string_equal(hy_time_unit_name(HY_UNIT_MILLI), "ms");
+	assert_string_equal(hy_time_unit_name(HY_UNIT_MICRO), "us");
+	assert_string_equal(hy_time_unit_name(HY_UNIT_NANO), "ns");
+}
+
 static const struct CMUnitTest tests[] = {
-	cmocka_unit_test(test_decimal_bounds), cmocka_unit_test(test_other_constructors),
-	cmocka_unit_test(test_format_and_eq),  cmocka_unit_test(test_schema_lookup_and_refs),
-	cmocka_unit_test(test_schema_rejects), cmocka_unit_test(test_schema_under_alloc_failure),
+	cmocka_unit_test(test_type_and_unit_names),        cmocka_unit_test(test_decimal_bounds),
+	cmocka_unit_test(test_other_constructors),         cmocka_unit_test(test_format_and_eq),
+	cmocka_unit_test(test_schema_lookup_and_refs),     cmocka_unit_test(test_schema_rejects),
+	cmocka_unit_test(test_schema_under_alloc_failure),
 };
 HY_TEST_MAIN(tests)
