@@ -22,7 +22,7 @@ static bool all_digits(const char *s)
 
 /* true/1/yes, false/0/no, digits, digits with one dot, else text; in that
  * order, so "1" and "0" are booleans as in the reference. */
-static void type_value(struct hy_cfg_node *node)
+static int type_value(struct hy_cfg_node *node, struct hy_error *err)
 {
 	static const char *const yes[] = {"true", "1", "yes", NULL};
 	static const char *const no[] = {"false", "0", "no", NULL};
@@ -32,7 +32,7 @@ static void type_value(struct hy_cfg_node *node)
 		if (hy__cfg_eq_nocase(s, yes[i]) || hy__cfg_eq_nocase(s, no[i])) {
 			node->kind = HY_CFG_BOOL;
 			node->v.b = hy__cfg_eq_nocase(s, yes[i]);
-			return;
+			return 0;
 		}
 	if (all_digits(s)) {
 		uint64_t v = 0;
@@ -45,18 +45,19 @@ static void type_value(struct hy_cfg_node *node)
 			v = v * 10 + (uint64_t)(*s - '0');
 		}
 		node->v.i = node->int_range ? (int64_t)v : 0;
-		return;
+		return 0;
 	}
 	if (dot != NULL && node->len > 1 && strspn(s, "0123456789") == (size_t)(dot - s) &&
 	    (dot[1] == '\0' || all_digits(dot + 1))) {
 		char *copy = hy_strdup(s);
 
-		if (copy != NULL) { /* out of memory: the value stays text */
-			node->kind = HY_CFG_FLOAT;
-			node->v.f = hy__cfg_strtod(copy, NULL);
-			hy_free(copy);
-		}
+		if (copy == NULL)
+			return hy_error_set(err, HY_ENOMEM, "out of memory");
+		node->kind = HY_CFG_FLOAT;
+		node->v.f = hy__cfg_strtod(copy, NULL);
+		hy_free(copy);
 	}
+	return 0;
 }
 
 /* Splits `key` at dots into `parts` (pointers into `key`, which is changed). */
@@ -96,7 +97,10 @@ static int build(struct hy_cfg_node *root, char **parts, size_t n, const char *v
 	if (leaf == NULL)
 		return hy_error_set(err, HY_ENOMEM, "out of memory");
 	leaf->quoted = true;
-	type_value(leaf);
+	if (type_value(leaf, err) != 0) {
+		hy_cfg_node_destroy(leaf);
+		return HY_ENOMEM;
+	}
 	return hy_cfg_map_set(cur, parts[n - 1], leaf, err);
 }
 
