@@ -65,7 +65,7 @@ static int expand_text(struct env *env, struct hy_cfg_node *node, const struct h
 			sep = NULL;
 		name = hy_strndup(start + 2, (size_t)((sep != NULL ? sep : close) - (start + 2)));
 		if (name == NULL) {
-			rc = hy_error_set(env->err, HY_ENOMEM, "out of memory");
+			rc = hy__cfg_nomem(env->err);
 			break;
 		}
 		value = env->lookup(name, env->user);
@@ -74,7 +74,7 @@ static int expand_text(struct env *env, struct hy_cfg_node *node, const struct h
 		else if (sep != NULL)
 			rc = put(env, node, path, &out, sep + 2, (size_t)(close - sep - 2));
 		else
-			rc = hy_cfg_error(env->err, node, path,
+			rc = HY_CFG_ERROR(env->err, node, path,
 					  "Environment variable '%.200s' is not set and no default",
 					  name);
 		hy_free(name);

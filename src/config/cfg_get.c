@@ -101,9 +101,9 @@ static int wrong_kind(const struct hy_cfg_node *node, const struct hy_cfg_path *
 		      const char *want, struct hy_error *err)
 {
 	if (node->kind == HY_CFG_MAP || node->kind == HY_CFG_SEQ || node->kind == HY_CFG_NULL)
-		return hy_cfg_error(err, node, path, "expected %s, got %s", want,
+		return HY_CFG_ERROR(err, node, path, "expected %s, got %s", want,
 				    hy_cfg_kind_name(node->kind));
-	return hy_cfg_error(err, node, path, "expected %s, got %s '%.200s'", want,
+	return HY_CFG_ERROR(err, node, path, "expected %s, got %s '%.200s'", want,
 			    hy_cfg_kind_name(node->kind), node->text);
 }
 
@@ -199,12 +199,12 @@ static int check_range(const struct hy_cfg_node *node, const struct hy_cfg_path 
 	if (v >= min && v <= max)
 		return 0;
 	if (max == INT64_MAX)
-		return hy_cfg_error(err, node, path, "must be at least %" PRId64 ", got %" PRId64,
+		return HY_CFG_ERROR(err, node, path, "must be at least %" PRId64 ", got %" PRId64,
 				    min, v);
 	if (min == INT64_MIN)
-		return hy_cfg_error(err, node, path, "must be at most %" PRId64 ", got %" PRId64,
+		return HY_CFG_ERROR(err, node, path, "must be at most %" PRId64 ", got %" PRId64,
 				    max, v);
-	return hy_cfg_error(err, node, path,
+	return HY_CFG_ERROR(err, node, path,
 			    "must be between %" PRId64 " and %" PRId64 ", got %" PRId64, min, max,
 			    v);
 }
@@ -217,19 +217,19 @@ int hy_cfg_to_int(const struct hy_cfg_node *node, const struct hy_cfg_path *path
 	switch (node->kind) {
 	case HY_CFG_INT:
 		if (!node->int_range)
-			return hy_cfg_error(err, node, path, "'%.200s' is too large for an integer",
+			return HY_CFG_ERROR(err, node, path, "'%.200s' is too large for an integer",
 					    node->text);
 		v = node->v.i;
 		break;
 	case HY_CFG_FLOAT:
 		if (!(node->v.f == floor(node->v.f) && fabs(node->v.f) < 9.2e18))
-			return hy_cfg_error(err, node, path, "'%.200s' is not a whole number",
+			return HY_CFG_ERROR(err, node, path, "'%.200s' is not a whole number",
 					    node->text);
 		v = (int64_t)node->v.f;
 		break;
 	case HY_CFG_STR:
 		if (!text_to_int(node->text, &v))
-			return hy_cfg_error(err, node, path, "'%.200s' is not an integer",
+			return HY_CFG_ERROR(err, node, path, "'%.200s' is not an integer",
 					    node->text);
 		break;
 	default: return wrong_kind(node, path, "an integer", err);
@@ -246,13 +246,13 @@ int hy_cfg_to_float(const struct hy_cfg_node *node, const struct hy_cfg_path *pa
 	case HY_CFG_FLOAT: *out = node->v.f; return 0;
 	case HY_CFG_INT:
 		if (!node->int_range)
-			return hy_cfg_error(err, node, path, "'%.200s' is too large", node->text);
+			return HY_CFG_ERROR(err, node, path, "'%.200s' is too large", node->text);
 		*out = (double)node->v.i;
 		return 0;
 	case HY_CFG_STR:
 		if (text_to_float(node->text, out))
 			return 0;
-		return hy_cfg_error(err, node, path, "'%.200s' is not a number", node->text);
+		return HY_CFG_ERROR(err, node, path, "'%.200s' is not a number", node->text);
 	default: return wrong_kind(node, path, "a number", err);
 	}
 }
@@ -276,7 +276,7 @@ int hy_cfg_to_bool(const struct hy_cfg_node *node, const struct hy_cfg_path *pat
 	default: return wrong_kind(node, path, "true or false", err);
 	}
 	if (b < 0)
-		return hy_cfg_error(err, node, path, "'%.200s' is not true or false", node->text);
+		return HY_CFG_ERROR(err, node, path, "'%.200s' is not true or false", node->text);
 	*out = b == 1;
 	return 0;
 }
@@ -289,7 +289,7 @@ int hy_cfg_to_str(const struct hy_cfg_node *node, const struct hy_cfg_path *path
 		return 0;
 	}
 	if (node->kind == HY_CFG_INT || node->kind == HY_CFG_FLOAT || node->kind == HY_CFG_BOOL)
-		return hy_cfg_error(err, node, path,
+		return HY_CFG_ERROR(err, node, path,
 				    "expected a string, got %s '%.200s' (write \"%.200s\" with "
 				    "quotes to keep it text)",
 				    hy_cfg_kind_name(node->kind), node->text, node->text);
@@ -317,10 +317,10 @@ int hy_cfg_to_enum(const struct hy_cfg_node *node, const struct hy_cfg_path *pat
 	}
 	near = hy_cfg_suggest(text, values);
 	if (near != NULL)
-		return hy_cfg_error(err, node, path,
+		return HY_CFG_ERROR(err, node, path,
 				    "'%.200s' is not one of %s (did you mean '%s'?)", text, list,
 				    near);
-	return hy_cfg_error(err, node, path, "'%.200s' is not one of %s", text, list);
+	return HY_CFG_ERROR(err, node, path, "'%.200s' is not one of %s", text, list);
 }
 
 /* ---- getters on a mapping -------------------------------------------- */
@@ -416,7 +416,7 @@ int hy_cfg_require(const struct hy_cfg_node *map, const char *key, const struct 
 
 	*out = NULL;
 	if (v == NULL || v->kind == HY_CFG_NULL)
-		return hy_cfg_error(err, v != NULL ? v : map, path, "'%s' is required", key);
+		return HY_CFG_ERROR(err, v != NULL ? v : map, path, "'%s' is required", key);
 	*out = v;
 	return 0;
 }

@@ -28,6 +28,18 @@ int hy__cfg_resolve_plain(struct hy_cfg_node *node, bool key, struct hy_error *e
  * the '.' in `s`. */
 double hy__cfg_strtod(char *s, char **end);
 
+/* hy_error_set() and hy_cfg_error() as expressions whose value the static
+ * analyser can see (it does not follow variadic calls): the failure code. */
+#define HY_CFG_FAIL(err, code, ...) (hy_error_set((err), (code), __VA_ARGS__), (code))
+#define HY_CFG_ERROR(err, at, path, ...)                                                           \
+	(hy_cfg_error((err), (at), (path), __VA_ARGS__), HY_ECONFIG)
+
+static inline int hy__cfg_nomem(struct hy_error *err)
+{
+	(void)hy_error_set(err, HY_ENOMEM, "out of memory");
+	return HY_ENOMEM;
+}
+
 /* Case-insensitive ASCII comparison of C strings. */
 bool hy__cfg_eq_nocase(const char *a, const char *b);
 

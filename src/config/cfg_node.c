@@ -97,17 +97,19 @@ int hy__cfg_node_grow(struct hy_cfg_node *node, struct hy_error *err)
 	if (node->count < node->cap)
 		return 0;
 	if (node->cap >= HY_CFG_MAX_NODES)
-		return hy_error_set(err, HY_ELIMIT, "more than %d entries in one collection",
-				    HY_CFG_MAX_NODES);
+		return HY_CFG_FAIL(err, HY_ELIMIT, "more than %d entries in one collection",
+				   HY_CFG_MAX_NODES);
 	cap = node->cap == 0 ? 4 : node->cap * 2;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	items = hy_realloc(node->items, cap * sizeof(*items));
 	if (items == NULL)
-		return hy_error_set(err, HY_ENOMEM, "out of memory");
+		return hy__cfg_nomem(err);
 	node->items = items;
 	if (node->kind == HY_CFG_MAP) {
+		/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
 		keys = hy_realloc(node->keys, cap * sizeof(*keys));
 		if (keys == NULL)
-			return hy_error_set(err, HY_ENOMEM, "out of memory");
+			return hy__cfg_nomem(err);
 		node->keys = keys;
 	}
 	node->cap = cap;
@@ -120,7 +122,7 @@ int hy__cfg_node_set_text(struct hy_cfg_node *node, const char *text, size_t len
 	char *copy = hy_strndup(text, len);
 
 	if (copy == NULL)
-		return hy_error_set(err, HY_ENOMEM, "out of memory");
+		return hy__cfg_nomem(err);
 	hy_free(node->text);
 	node->text = copy;
 	node->len = len;
@@ -135,7 +137,7 @@ int hy_cfg_node_copy(const struct hy_cfg_node *src, struct hy_cfg_node **out, st
 	*out = NULL;
 	node = hy_calloc(1, sizeof(*node));
 	if (node == NULL)
-		return hy_error_set(err, HY_ENOMEM, "out of memory");
+		return hy__cfg_nomem(err);
 	*node = *src;
 	node->text = NULL;
 	node->keys = node->items = NULL;
@@ -147,21 +149,20 @@ int hy_cfg_node_copy(const struct hy_cfg_node *src, struct hy_cfg_node **out, st
 			goto out;
 	}
 	for (size_t i = 0; i < src->count; i++) {
+		struct hy_cfg_node *key = NULL, *item = NULL;
+
 		rc = hy__cfg_node_grow(node, err);
-		if (rc != 0)
-			goto out;
-		if (src->kind == HY_CFG_MAP) {
-			rc = hy_cfg_node_copy(src->keys[i], &node->keys[node->count], err);
-			if (rc != 0)
-				goto out;
-		}
-		rc = hy_cfg_node_copy(src->items[i], &node->items[node->count], err);
+		if (rc == 0 && node->kind == HY_CFG_MAP)
+			rc = hy_cfg_node_copy(src->keys[i], &key, err);
+		if (rc == 0)
+			rc = hy_cfg_node_copy(src->items[i], &item, err);
 		if (rc != 0) {
-			if (src->kind == HY_CFG_MAP)
-				hy_cfg_node_destroy(node->keys[node->count]);
+			hy_cfg_node_destroy(key);
 			goto out;
 		}
-		node->count++;
+		if (node->kind == HY_CFG_MAP)
+			node->keys[node->count] = key;
+		node->items[node->count++] = item;
 	}
 out:
 	if (rc != 0) {
@@ -172,21 +173,33 @@ out:
 	return 0;
 }
 
+/* Index of `key` in `map`, or -1 (also when `map` is not a mapping). */
 static long find_key(const struct hy_cfg_node *map, const char *key)
 {
 	if (map == NULL || map->kind != HY_CFG_MAP)
 		return -1;
-	for (size_t i = 0; i < map->count; i++)
-		if (strcmp(map->keys[i]->text, key) == 0)
+	for (size_t i = 0; i < map->count; i++) {
+		const char *text = map->keys[i]->text; /* never NULL for a key */
+
+		if (text != NULL && strcmp(text, key) == 0)
 			return (long)i;
+	}
 	return -1;
+}
+
+/* The value slot of `key`, or NULL. */
+static struct hy_cfg_node **find_value(const struct hy_cfg_node *map, const char *key)
+{
+	long i = find_key(map, key);
+
+	return (i < 0 || map->items == NULL) ? NULL : &map->items[i];
 }
 
 struct hy_cfg_node *hy_cfg_map_get(const struct hy_cfg_node *map, const char *key)
 {
-	long i = find_key(map, key);
+	struct hy_cfg_node **slot = find_value(map, key);
 
-	return i < 0 ? NULL : map->items[i];
+	return slot == NULL ? NULL : *slot;
 }
 
 struct hy_cfg_node *hy_cfg_map_key(const struct hy_cfg_node *map, const char *key)
@@ -196,32 +209,39 @@ struct hy_cfg_node *hy_cfg_map_key(const struct hy_cfg_node *map, const char *ke
 	return i < 0 ? NULL : map->keys[i];
 }
 
+/* Appends the pair (key, value) to `map`, owning both (also on failure). */
+static int map_append(struct hy_cfg_node *map, struct hy_cfg_node *key, struct hy_cfg_node *value,
+		      struct hy_error *err)
+{
+	int rc = hy__cfg_node_grow(map, err);
+
+	if (rc != 0 || map->keys == NULL || map->items == NULL) {
+		hy_cfg_node_destroy(key);
+		hy_cfg_node_destroy(value);
+		return rc != 0 ? rc : HY_CFG_FAIL(err, HY_ESTATE, "not a mapping");
+	}
+	map->keys[map->count] = key;
+	map->items[map->count++] = value;
+	return 0;
+}
+
 int hy_cfg_map_set(struct hy_cfg_node *map, const char *key, struct hy_cfg_node *value,
 		   struct hy_error *err)
 {
-	long i = find_key(map, key);
-	struct hy_cfg_node *knode;
-	int rc;
+	struct hy_cfg_node **slot = find_value(map, key), *knode;
 
 	HY_ASSERT(map->kind == HY_CFG_MAP);
-	if (i >= 0) {
-		hy_cfg_node_destroy(map->items[i]);
-		map->items[i] = value;
+	if (slot != NULL) {
+		hy_cfg_node_destroy(*slot);
+		*slot = value;
 		return 0;
-	}
-	rc = hy__cfg_node_grow(map, err);
-	if (rc != 0) {
-		hy_cfg_node_destroy(value);
-		return rc;
 	}
 	knode = hy_cfg_node_create(HY_CFG_STR, key, value);
 	if (knode == NULL) {
 		hy_cfg_node_destroy(value);
-		return hy_error_set(err, HY_ENOMEM, "out of memory");
+		return hy__cfg_nomem(err);
 	}
-	map->keys[map->count] = knode;
-	map->items[map->count++] = value;
-	return 0;
+	return map_append(map, knode, value, err);
 }
 
 int hy_cfg_seq_push(struct hy_cfg_node *seq, struct hy_cfg_node *item, struct hy_error *err)
@@ -240,26 +260,34 @@ int hy_cfg_seq_push(struct hy_cfg_node *seq, struct hy_cfg_node *item, struct hy
 
 int hy_cfg_merge(struct hy_cfg_node **dst, const struct hy_cfg_node *src, struct hy_error *err)
 {
-	struct hy_cfg_node *copy;
+	struct hy_cfg_node *d = *dst, *copy, *key;
 
-	if (*dst != NULL && (*dst)->kind == HY_CFG_MAP && src->kind == HY_CFG_MAP) {
+	if (d != NULL && d->kind == HY_CFG_MAP && src->kind == HY_CFG_MAP) {
 		for (size_t i = 0; i < src->count; i++) {
-			long at = find_key(*dst, src->keys[i]->text);
+			struct hy_cfg_node **slot = find_value(d, src->keys[i]->text), *child;
+			int rc;
 
-			if (at >= 0) {
-				HY_TRY(hy_cfg_merge(&(*dst)->items[at], src->items[i], err));
+			if (slot != NULL) {
+				child = *slot;
+				rc = hy_cfg_merge(&child, src->items[i], err);
+				*slot = child;
+				if (rc != 0)
+					return rc;
 				continue;
 			}
-			HY_TRY(hy_cfg_node_copy(src->items[i], &copy, err));
-			HY_TRY(hy_cfg_map_set(*dst, src->keys[i]->text, copy, err));
-			/* The new key keeps the mark of the key that was merged in. */
-			(*dst)->keys[(*dst)->count - 1]->line = src->keys[i]->line;
-			(*dst)->keys[(*dst)->count - 1]->col = src->keys[i]->col;
+			/* A new key keeps the mark (and file) of the key merged in. */
+			HY_TRY(hy_cfg_node_copy(src->keys[i], &key, err));
+			rc = hy_cfg_node_copy(src->items[i], &copy, err);
+			if (rc != 0) {
+				hy_cfg_node_destroy(key);
+				return rc;
+			}
+			HY_TRY(map_append(d, key, copy, err));
 		}
 		return 0;
 	}
 	HY_TRY(hy_cfg_node_copy(src, &copy, err));
-	hy_cfg_node_destroy(*dst);
+	hy_cfg_node_destroy(d);
 	*dst = copy;
 	return 0;
 }

@@ -58,7 +58,7 @@ static int check_float_range(const struct hy_cfg_node *node, const struct hy_cfg
 {
 	if (v >= (double)opt->min && v <= (double)opt->max)
 		return 0;
-	return hy_cfg_error(err, node, path, "must be between %" PRId64 " and %" PRId64 ", got %g",
+	return HY_CFG_ERROR(err, node, path, "must be between %" PRId64 " and %" PRId64 ", got %g",
 			    opt->min, opt->max, v);
 }
 
@@ -67,7 +67,7 @@ static int want_kind(const struct hy_cfg_node *node, const struct hy_cfg_path *p
 {
 	if (node->kind == kind)
 		return 0;
-	return hy_cfg_error(err, node, path, "expected %s, got %s", hy_cfg_kind_name(kind),
+	return HY_CFG_ERROR(err, node, path, "expected %s, got %s", hy_cfg_kind_name(kind),
 			    hy_cfg_kind_name(node->kind));
 }
 
@@ -106,7 +106,7 @@ static int read_one(const struct hy_option *opt, const struct hy_cfg_node *node,
 	case HY_OPT_KIND_FLOAT: memcpy(field, &v.f, sizeof(v.f)); break;
 	case HY_OPT_KIND_BOOL: memcpy(field, &v.b, sizeof(v.b)); break;
 	case HY_OPT_KIND_ENUM: memcpy(field, &v.e, sizeof(v.e)); break;
-	default: memcpy(field, &node, sizeof(node)); break;
+	default: memcpy(field, &node, sizeof(node)); break; /* NOLINT(bugprone-sizeof-expression) */
 	}
 	return 0;
 }
@@ -123,7 +123,7 @@ static void write_default(const struct hy_option *opt, void *field)
 	case HY_OPT_KIND_FLOAT: memcpy(field, &opt->def.f, sizeof(opt->def.f)); break;
 	case HY_OPT_KIND_BOOL: memcpy(field, &opt->def.b, sizeof(opt->def.b)); break;
 	case HY_OPT_KIND_ENUM: memcpy(field, &opt->def.e, sizeof(opt->def.e)); break;
-	default: memcpy(field, &none, sizeof(none)); break;
+	default: memcpy(field, &none, sizeof(none)); break; /* NOLINT(bugprone-sizeof-expression) */
 	}
 }
 
@@ -138,7 +138,7 @@ int hy_cfg_options_read(const struct hy_cfg_node *map, const struct hy_option *t
 		path = &local;
 	}
 	if (map != NULL && map->kind != HY_CFG_MAP && map->kind != HY_CFG_NULL)
-		return hy_cfg_error(err, map, path, "expected a mapping, got %s",
+		return HY_CFG_ERROR(err, map, path, "expected a mapping, got %s",
 				    hy_cfg_kind_name(map->kind));
 	if (map != NULL && map->kind == HY_CFG_MAP && warn != NULL)
 		for (size_t i = 0; i < map->count; i++)
@@ -154,7 +154,7 @@ int hy_cfg_options_read(const struct hy_cfg_node *map, const struct hy_option *t
 
 		if (node == NULL || node->kind == HY_CFG_NULL) {
 			if (opt->required)
-				return hy_cfg_error(err, node != NULL ? node : map, path,
+				return HY_CFG_ERROR(err, node != NULL ? node : map, path,
 						    "'%s' is required", opt->name);
 			write_default(opt, field);
 			continue;

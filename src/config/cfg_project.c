@@ -46,7 +46,7 @@ int hy_cfg_find_project(const char *start_dir, char **root_out, struct hy_error 
 	int rc = 0;
 
 	*root_out = NULL;
-	hy_buf_init(&searched, 16 * 1024);
+	hy_buf_init(&searched, (size_t)16 * 1024);
 	/* realpath() allocates with malloc(): copied into hy_ memory below. */
 	dir = realpath(start_dir, NULL);
 	if (dir == NULL)
@@ -56,21 +56,21 @@ int hy_cfg_find_project(const char *start_dir, char **root_out, struct hy_error 
 		if (has_project_file(dir)) {
 			*root_out = hy_strdup(dir);
 			if (*root_out == NULL)
-				rc = hy_error_set(err, HY_ENOMEM, "out of memory");
+				rc = hy__cfg_nomem(err);
 			goto out;
 		}
 		/* Past the cap the list is only cut short. */
 		if (hy_buf_appendf(&searched, &scratch, "\n  %s/%s",
 				   strcmp(dir, "/") == 0 ? "" : dir, PROJECT_FILE) == HY_ENOMEM) {
-			rc = hy_error_set(err, HY_ENOMEM, "out of memory");
+			rc = hy__cfg_nomem(err);
 			goto out;
 		}
 	} while (to_parent(dir));
-	rc = hy_error_set(err, HY_ENOTFOUND,
-			  "No %s found in '%s' or any parent directory. Searched:%s\n"
-			  "Create a project with: hygge init <project_name>",
-			  PROJECT_FILE, start_dir,
-			  searched.data != NULL ? (char *)searched.data : "");
+	rc = HY_CFG_FAIL(err, HY_ENOTFOUND,
+			 "No %s found in '%s' or any parent directory. Searched:%s\n"
+			 "Create a project with: hygge init <project_name>",
+			 PROJECT_FILE, start_dir,
+			 searched.data != NULL ? (char *)searched.data : "");
 out:
 	free(dir);
 	hy_buf_reset(&searched);
@@ -100,6 +100,6 @@ int hy_cfg_resolve_path(const char *root, const char *path, char **out, struct h
 					   (rlen == 1 && root[0] == '/') ? "" : "/", path);
 	}
 	if (*out == NULL)
-		return hy_error_set(err, HY_ENOMEM, "out of memory");
+		return hy__cfg_nomem(err);
 	return 0;
 }

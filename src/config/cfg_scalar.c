@@ -292,7 +292,7 @@ static int int_value(struct hy_cfg_node *node, struct hy_error *err)
 		ok = digits_value(s, i, n, 10, &mag, &overflow);
 	}
 	if (!ok)
-		return hy_cfg_error(err, node, NULL, "invalid integer '%s'", s);
+		return HY_CFG_ERROR(err, node, NULL, "invalid integer '%s'", s);
 	node->kind = HY_CFG_INT;
 	node->int_range = !overflow && mag <= (uint64_t)INT64_MAX + (neg ? 1u : 0u);
 	if (node->int_range)
@@ -317,7 +317,7 @@ static int float_value(struct hy_cfg_node *node, struct hy_error *err)
 	double sign = 1.0, v = 0.0;
 
 	if (buf == NULL)
-		return hy_error_set(err, HY_ENOMEM, "out of memory");
+		return hy__cfg_nomem(err);
 	for (size_t i = 0; i < node->len; i++)
 		if (node->text[i] != '_')
 			buf[k++] = node->text[i];
@@ -371,14 +371,14 @@ int hy__cfg_resolve_plain(struct hy_cfg_node *node, bool key, struct hy_error *e
 		return int_value(node, err);
 	if (is_dig(s[0]) && match_timestamp(s, n, &t)) {
 		if (!stamp_valid(&t))
-			return hy_cfg_error(err, node, NULL, "'%s' is not a valid %s", s,
+			return HY_CFG_ERROR(err, node, NULL, "'%s' is not a valid %s", s,
 					    t.has_time ? "date and time" : "date");
 		node->kind = HY_CFG_TIMESTAMP;
 		node->is_date = !t.has_time;
 		return 0;
 	}
 	if (strcmp(s, "<<") == 0 || strcmp(s, "=") == 0)
-		return hy_cfg_error(err, node, NULL,
+		return HY_CFG_ERROR(err, node, NULL,
 				    "could not determine a constructor for the tag "
 				    "'tag:yaml.org,2002:%s'",
 				    s[0] == '<' ? "merge" : "value");

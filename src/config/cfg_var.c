@@ -52,7 +52,7 @@ static int type_value(struct hy_cfg_node *node, struct hy_error *err)
 		char *copy = hy_strdup(s);
 
 		if (copy == NULL)
-			return hy_error_set(err, HY_ENOMEM, "out of memory");
+			return hy__cfg_nomem(err);
 		node->kind = HY_CFG_FLOAT;
 		node->v.f = hy__cfg_strtod(copy, NULL);
 		hy_free(copy);
@@ -88,14 +88,14 @@ static int build(struct hy_cfg_node *root, char **parts, size_t n, const char *v
 		if (child == NULL || child->kind != HY_CFG_MAP) {
 			child = hy_cfg_node_create(HY_CFG_MAP, NULL, &mark);
 			if (child == NULL)
-				return hy_error_set(err, HY_ENOMEM, "out of memory");
+				return hy__cfg_nomem(err);
 			HY_TRY(hy_cfg_map_set(cur, parts[i], child, err));
 		}
 		cur = child;
 	}
 	leaf = hy_cfg_node_create(HY_CFG_STR, value, &mark);
 	if (leaf == NULL)
-		return hy_error_set(err, HY_ENOMEM, "out of memory");
+		return hy__cfg_nomem(err);
 	leaf->quoted = true;
 	if (type_value(leaf, err) != 0) {
 		hy_cfg_node_destroy(leaf);
@@ -113,30 +113,30 @@ int hy_cfg_var_parse(struct hy_cfg_node **overrides, const char *arg, struct hy_
 	int rc = 0;
 
 	if (eq == NULL)
-		return hy_error_set(
+		return HY_CFG_FAIL(
 			err, HY_ECONFIG,
 			"Invalid --var format: %s. Use flow.<flow_name>.field=value " VAR_EXAMPLE,
 			arg);
 	key = hy_strndup(arg, (size_t)(eq - arg));
 	if (key == NULL) {
-		rc = hy_error_set(err, HY_ENOMEM, "out of memory");
+		rc = hy__cfg_nomem(err);
 		goto out;
 	}
 	n = split_key(key, parts, HY_CFG_MAX_DEPTH);
 	if (n < 3 || strcmp(parts[0], "flow") != 0) {
-		rc = hy_error_set(err, HY_ECONFIG,
-				  "--var must start with 'flow.<flow_name>.' " VAR_EXAMPLE);
+		rc = HY_CFG_FAIL(err, HY_ECONFIG,
+				 "--var must start with 'flow.<flow_name>.' " VAR_EXAMPLE);
 		goto out;
 	}
 	if (n > HY_CFG_MAX_DEPTH) {
-		rc = hy_error_set(err, HY_ELIMIT, "--var %s: more than %d keys", arg,
-				  HY_CFG_MAX_DEPTH);
+		rc = HY_CFG_FAIL(err, HY_ELIMIT, "--var %s: more than %d keys", arg,
+				 HY_CFG_MAX_DEPTH);
 		goto out;
 	}
 	name = hy_asprintf("--var %s", arg);
 	file = name != NULL ? hy__cfg_file_create(name) : NULL;
 	if (file == NULL) {
-		rc = hy_error_set(err, HY_ENOMEM, "out of memory");
+		rc = hy__cfg_nomem(err);
 		goto out;
 	}
 	if (*overrides == NULL) {
@@ -144,7 +144,7 @@ int hy_cfg_var_parse(struct hy_cfg_node **overrides, const char *arg, struct hy_
 
 		*overrides = hy_cfg_node_create(HY_CFG_MAP, NULL, &mark);
 		if (*overrides == NULL) {
-			rc = hy_error_set(err, HY_ENOMEM, "out of memory");
+			rc = hy__cfg_nomem(err);
 			goto out;
 		}
 	}

@@ -47,7 +47,7 @@ struct builder {
 
 static int oom(struct builder *b)
 {
-	return hy_error_set(b->err, HY_ENOMEM, "out of memory");
+	return hy__cfg_nomem(b->err);
 }
 
 static void set_mark(struct builder *b, struct hy_cfg_node *node, yaml_mark_t mark)
@@ -59,8 +59,8 @@ static void set_mark(struct builder *b, struct hy_cfg_node *node, yaml_mark_t ma
 
 static int mark_error(struct builder *b, yaml_mark_t mark, int code, const char *what)
 {
-	return hy_error_set(b->err, code, "%s:%zu:%zu: %s", b->file->name, mark.line + 1,
-			    mark.column + 1, what);
+	return HY_CFG_FAIL(b->err, code, "%s:%zu:%zu: %s", b->file->name, mark.line + 1,
+			   mark.column + 1, what);
 }
 
 static size_t tree_size(const struct hy_cfg_node *node, size_t *text)
@@ -82,12 +82,12 @@ static int charge(struct builder *b, const struct hy_cfg_node *at, size_t nodes,
 	b->nodes += nodes;
 	b->text_bytes += text;
 	if (b->nodes > HY_CFG_MAX_NODES)
-		return hy_error_set(b->err, HY_ELIMIT, "%s:%d:%d: more than %d nodes in one file",
-				    b->file->name, at->line, at->col, HY_CFG_MAX_NODES);
+		return HY_CFG_FAIL(b->err, HY_ELIMIT, "%s:%d:%d: more than %d nodes in one file",
+				   b->file->name, at->line, at->col, HY_CFG_MAX_NODES);
 	if (b->text_bytes > HY_CFG_MAX_TEXT_BYTES)
-		return hy_error_set(b->err, HY_ELIMIT,
-				    "%s:%d:%d: more than %u bytes of text in one file",
-				    b->file->name, at->line, at->col, HY_CFG_MAX_TEXT_BYTES);
+		return HY_CFG_FAIL(b->err, HY_ELIMIT,
+				   "%s:%d:%d: more than %u bytes of text in one file",
+				   b->file->name, at->line, at->col, HY_CFG_MAX_TEXT_BYTES);
 	return 0;
 }
 
@@ -110,8 +110,8 @@ static int anchor_add(struct builder *b, const char *name, const struct hy_cfg_n
 		size_t cap = b->anchors_cap == 0 ? 8 : b->anchors_cap * 2;
 
 		if (cap > HY_CFG_MAX_NODES)
-			return hy_error_set(b->err, HY_ELIMIT, "%s: too many anchors",
-					    b->file->name);
+			return HY_CFG_FAIL(b->err, HY_ELIMIT, "%s: too many anchors",
+					   b->file->name);
 		a = hy_realloc(b->anchors, cap * sizeof(*a));
 		if (a == NULL)
 			return oom(b);
@@ -228,11 +228,11 @@ static int check_duplicates(struct builder *b, struct hy_cfg_node *map)
 			continue;
 		first = keyset_put(&set, i);
 		if (first != SIZE_MAX)
-			rc = hy_error_set(b->err, HY_ECONFIG,
-					  "%s:%d:%d: duplicate key '%s', first defined at %s:%d:%d",
-					  b->file->name, map->keys[i]->line, map->keys[i]->col,
-					  map->keys[i]->text, b->file->name, map->keys[first]->line,
-					  map->keys[first]->col);
+			rc = HY_CFG_FAIL(b->err, HY_ECONFIG,
+					 "%s:%d:%d: duplicate key '%s', first defined at %s:%d:%d",
+					 b->file->name, map->keys[i]->line, map->keys[i]->col,
+					 map->keys[i]->text, b->file->name, map->keys[first]->line,
+					 map->keys[first]->col);
 	}
 	hy_free(set.slots);
 	return rc;
@@ -281,11 +281,11 @@ static int check_merge_sources(struct builder *b, const struct hy_cfg_node *map)
 				ok = ok && v->items[j]->kind == HY_CFG_MAP;
 		}
 		if (!ok)
-			return hy_error_set(b->err, HY_ECONFIG,
-					    "%s:%d:%d: expected a mapping or list of mappings for "
-					    "merging, but found %s",
-					    b->file->name, v->line, v->col,
-					    hy_cfg_kind_name(v->kind));
+			return HY_CFG_FAIL(b->err, HY_ECONFIG,
+					   "%s:%d:%d: expected a mapping or list of mappings for "
+					   "merging, but found %s",
+					   b->file->name, v->line, v->col,
+					   hy_cfg_kind_name(v->kind));
 	}
 	return 0;
 }
@@ -301,7 +301,9 @@ static int flatten_merges(struct builder *b, struct hy_cfg_node *map)
 	int rc = 0;
 
 	HY_TRY(check_merge_sources(b, map));
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): arrays of pointers */
 	keys = hy_malloc((total + 1) * sizeof(*keys));
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
 	items = hy_malloc((total + 1) * sizeof(*items));
 	if (keys == NULL || items == NULL || keyset_init(&set, total, keys) != 0) {
 		rc = oom(b);
@@ -381,10 +383,10 @@ static int attach(struct builder *b, struct hy_cfg_node *node)
 		return hy_cfg_seq_push(top->node, node, b->err);
 	if (top->key == NULL) {
 		if (node->kind == HY_CFG_MAP || node->kind == HY_CFG_SEQ) {
-			rc = hy_error_set(b->err, HY_ECONFIG,
-					  "%s:%d:%d: a mapping key must be a scalar, not %s",
-					  b->file->name, node->line, node->col,
-					  hy_cfg_kind_name(node->kind));
+			rc = HY_CFG_FAIL(b->err, HY_ECONFIG,
+					 "%s:%d:%d: a mapping key must be a scalar, not %s",
+					 b->file->name, node->line, node->col,
+					 hy_cfg_kind_name(node->kind));
 			hy_cfg_node_destroy(node);
 			return rc;
 		}
@@ -534,9 +536,14 @@ static int on_collection_start(struct builder *b, const yaml_event_t *ev, bool m
 
 static int on_collection_end(struct builder *b)
 {
-	struct frame *f = &b->stack[b->depth - 1];
-	struct hy_cfg_node *node = f->node;
+	struct frame *f;
+	struct hy_cfg_node *node;
 	int rc = 0;
+
+	if (b->depth == 0) /* libyaml balances its events; never trust that blindly */
+		return HY_CFG_FAIL(b->err, HY_ESTATE, "%s: unbalanced YAML events", b->file->name);
+	f = &b->stack[b->depth - 1];
+	node = f->node;
 
 	if (node->kind == HY_CFG_MAP)
 		rc = close_mapping(b, node);
@@ -584,17 +591,17 @@ static int parser_error(struct builder *b, const yaml_parser_t *p)
 	switch (p->error) {
 	case YAML_MEMORY_ERROR: return oom(b);
 	case YAML_READER_ERROR:
-		return hy_error_set(b->err, HY_ECONFIG, "%s: %s at byte %zu", b->file->name,
-				    problem, p->problem_offset);
+		return HY_CFG_FAIL(b->err, HY_ECONFIG, "%s: %s at byte %zu", b->file->name, problem,
+				   p->problem_offset);
 	default:
 		if (p->context != NULL)
-			return hy_error_set(b->err, HY_ECONFIG,
-					    "%s:%zu:%zu: %s (%s at line %zu, column %zu)",
-					    b->file->name, p->problem_mark.line + 1,
-					    p->problem_mark.column + 1, problem, p->context,
-					    p->context_mark.line + 1, p->context_mark.column + 1);
-		return hy_error_set(b->err, HY_ECONFIG, "%s:%zu:%zu: %s", b->file->name,
-				    p->problem_mark.line + 1, p->problem_mark.column + 1, problem);
+			return HY_CFG_FAIL(b->err, HY_ECONFIG,
+					   "%s:%zu:%zu: %s (%s at line %zu, column %zu)",
+					   b->file->name, p->problem_mark.line + 1,
+					   p->problem_mark.column + 1, problem, p->context,
+					   p->context_mark.line + 1, p->context_mark.column + 1);
+		return HY_CFG_FAIL(b->err, HY_ECONFIG, "%s:%zu:%zu: %s", b->file->name,
+				   p->problem_mark.line + 1, p->problem_mark.column + 1, problem);
 	}
 }
 
@@ -625,10 +632,10 @@ int hy_cfg_parse(const char *data, size_t len, const char *file, struct hy_cfg_n
 	*out = NULL;
 	b.file = hy__cfg_file_create(file != NULL ? file : "<string>");
 	if (b.file == NULL)
-		return hy_error_set(err, HY_ENOMEM, "out of memory");
+		return hy__cfg_nomem(err);
 	if (len > HY_CFG_MAX_FILE_BYTES) {
-		rc = hy_error_set(err, HY_ELIMIT, "%s: larger than the limit of %u bytes",
-				  b.file->name, HY_CFG_MAX_FILE_BYTES);
+		rc = HY_CFG_FAIL(err, HY_ELIMIT, "%s: larger than the limit of %u bytes",
+				 b.file->name, HY_CFG_MAX_FILE_BYTES);
 		goto out;
 	}
 	if (!yaml_parser_initialize(&parser)) {
@@ -689,22 +696,22 @@ int hy_cfg_load_file(const char *path, const char *display, struct hy_cfg_node *
 		goto out;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		rc = hy_error_set(err, HY_EIO, "%s: is a directory", display);
+		rc = HY_CFG_FAIL(err, HY_EIO, "%s: is a directory", display);
 		goto out;
 	}
 	if ((unsigned long long)st.st_size > HY_CFG_MAX_FILE_BYTES) {
-		rc = hy_error_set(err, HY_ELIMIT, "%s: larger than the limit of %u bytes", display,
-				  HY_CFG_MAX_FILE_BYTES);
+		rc = HY_CFG_FAIL(err, HY_ELIMIT, "%s: larger than the limit of %u bytes", display,
+				 HY_CFG_MAX_FILE_BYTES);
 		goto out;
 	}
 	data = hy_malloc((size_t)st.st_size + 1);
 	if (data == NULL) {
-		rc = hy_error_set(err, HY_ENOMEM, "out of memory");
+		rc = hy__cfg_nomem(err);
 		goto out;
 	}
 	got = fread(data, 1, (size_t)st.st_size + 1, f);
 	if (ferror(f) || got > (size_t)st.st_size) {
-		rc = hy_error_set(err, HY_EIO, "%s: cannot read (changed while reading?)", display);
+		rc = HY_CFG_FAIL(err, HY_EIO, "%s: cannot read (changed while reading?)", display);
 		goto out;
 	}
 	rc = hy_cfg_parse(data, got, display, out, err);
