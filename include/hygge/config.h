@@ -206,7 +206,9 @@ int hy_cfg_expand_env(struct hy_cfg_node *root, hy_cfg_getenv_fn lookup, void *u
 /* Walks up from `start_dir` (absolute or relative to the process CWD) to the
  * nearest directory holding `hygge.yml`. *root_out is that directory, an
  * absolute path without a trailing slash, freed by the caller with hy_free().
- * None: HY_ENOTFOUND with the searched paths and a `hygge init` hint. */
+ * None: HY_ECONFIG (a configuration error, behaviour.md §2.14) with the
+ * searched paths and a `hygge init` hint; a start directory that does not
+ * exist: HY_ENOTFOUND. */
 int hy_cfg_find_project(const char *start_dir, char **root_out, struct hy_error *err) HY_WUR;
 
 /* `path` as seen from the project: absolute paths as they are, relative ones

@@ -66,7 +66,7 @@ int hy_cfg_find_project(const char *start_dir, char **root_out, struct hy_error 
 			goto out;
 		}
 	} while (to_parent(dir));
-	rc = HY_CFG_FAIL(err, HY_ENOTFOUND,
+	rc = HY_CFG_FAIL(err, HY_ECONFIG,
 			 "No %s found in '%s' or any parent directory. Searched:%s\n"
 			 "Create a project with: hygge init <project_name>",
 			 PROJECT_FILE, start_dir,

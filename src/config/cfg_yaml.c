@@ -391,8 +391,7 @@ static int attach(struct builder *b, struct hy_cfg_node *node)
 			return rc;
 		}
 		/* Keys stay text: `1:` and `yes:` are the keys "1" and "yes". */
-		if (node->kind != HY_CFG_STR && !node->quoted)
-			node->kind = HY_CFG_STR;
+		node->kind = HY_CFG_STR;
 		top->key = node;
 		return 0;
 	}

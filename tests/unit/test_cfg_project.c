@@ -53,7 +53,7 @@ static void test_missing_lists_searched_paths(void **state)
 	assert_non_null(dir);
 	snprintf(sub, sizeof(sub), "%s/a", dir);
 	assert_int_equal(mkdir(sub, 0700), 0);
-	assert_int_equal(hy_cfg_find_project(sub, &root, &err), HY_ENOTFOUND);
+	assert_int_equal(hy_cfg_find_project(sub, &root, &err), HY_ECONFIG);
 	assert_null(root);
 	snprintf(expect, sizeof(expect),
 		 "No hygge.yml found in '%s' or any parent directory. Searched:\n"
