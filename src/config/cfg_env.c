@@ -55,14 +55,20 @@ static int expand_text(struct env *env, struct hy_cfg_node *node, const struct h
 		rc = put(env, node, path, &out, p, (size_t)(start - p));
 		if (rc != 0)
 			break;
-		if (close == NULL || close == start + 2) {
+		if (close == NULL) { /* no "}" anywhere after: the rest stays as written */
+			p = start;
+			break;
+		}
+		if (close == start + 2) {
 			rc = put(env, node, path, &out, "${", 2);
 			p = start + 2;
 			continue;
 		}
-		sep = strstr(start + 2, ":-");
-		if (sep != NULL && sep > close)
-			sep = NULL;
+		/* Searched only up to "}" so that long values stay linear. */
+		sep = NULL;
+		for (const char *q = start + 2; sep == NULL && q + 1 < close; q++)
+			if (q[0] == ':' && q[1] == '-')
+				sep = q;
 		name = hy_strndup(start + 2, (size_t)((sep != NULL ? sep : close) - (start + 2)));
 		if (name == NULL) {
 			rc = hy__cfg_nomem(env->err);

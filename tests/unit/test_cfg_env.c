@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "hy_test.h"
+#include "hygge/buffer.h"
 #include "hygge/config.h"
 
 /* A fixed environment instead of the process's. */
@@ -102,6 +103,7 @@ static void test_keys_and_literals_left_alone(void **state)
 					  "c: ${}\n"
 					  "d: ${LAKE\n"
 					  "e: 5\n"
+					  "h: x${N}y${LAKE\n"
 					  "f: ['${N}', {g: '${N}'}]\n",
 					  0, &err);
 	struct hy_cfg_node *f;
@@ -113,10 +115,42 @@ static void test_keys_and_literals_left_alone(void **state)
 	assert_string_equal(text(root, "c"), "${}");
 	assert_string_equal(text(root, "d"), "${LAKE");
 	assert_int_equal(hy_cfg_map_get(root, "e")->kind, HY_CFG_INT);
+	assert_string_equal(text(root, "h"), "x42y${LAKE");
 	f = hy_cfg_map_get(root, "f");
 	assert_string_equal(f->items[0]->text, "42");
 	assert_string_equal(hy_cfg_map_get(f->items[1], "g")->text, "42");
 	hy_cfg_node_destroy(root);
+}
+
+static void test_long_values(void **state)
+{
+	struct hy_buf yaml;
+	struct hy_cfg_node *root = NULL;
+	struct hy_error err = {0};
+	const char *v;
+
+	(void)state;
+	/* 100,000 references, then 300,000 unclosed "${": both linear */
+	hy_buf_init(&yaml, 4u << 20);
+	assert_int_equal(hy_buf_append(&yaml, "a: '", 4, &err), 0);
+	for (int i = 0; i < 100000; i++)
+		assert_int_equal(hy_buf_append(&yaml, "${N}", 4, &err), 0);
+	assert_int_equal(hy_buf_append(&yaml, "'\nb: '", 6, &err), 0);
+	for (int i = 0; i < 300000; i++)
+		assert_int_equal(hy_buf_append(&yaml, "${:-", 4, &err), 0);
+	assert_int_equal(hy_buf_append(&yaml, "'\nc: '", 6, &err), 0);
+	for (int i = 0; i < 300000; i++)
+		assert_int_equal(hy_buf_append(&yaml, "${LAKE}", 7, &err), 0);
+	assert_int_equal(hy_buf_append(&yaml, "'\n", 2, &err), 0);
+	assert_int_equal(hy_cfg_parse((const char *)yaml.data, yaml.len, "f", &root, &err), 0);
+	assert_int_equal(hy_cfg_expand_env(root, lookup, NULL, &err), HY_ELIMIT);
+	assert_string_equal(err.msg, "f:3:4: c: longer than 1048576 bytes after expansion");
+	v = text(root, "a");
+	assert_int_equal(strlen(v), 200000);
+	assert_memory_equal(v, "424242", 6);
+	assert_int_equal(strlen(text(root, "b")), 1200000);
+	hy_cfg_node_destroy(root);
+	hy_buf_reset(&yaml);
 }
 
 static void test_process_environment_by_default(void **state)
@@ -160,6 +194,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_numbers_from_env_coerce_later),
 	cmocka_unit_test(test_unset_without_default_names_place),
 	cmocka_unit_test(test_keys_and_literals_left_alone),
+	cmocka_unit_test(test_long_values),
 	cmocka_unit_test(test_process_environment_by_default),
 	cmocka_unit_test(test_expand_under_alloc_failure),
 };
