@@ -804,6 +804,76 @@ static void test_memory_cap(void **state)
 	hy_pq_metadata_destroy(NULL);
 }
 
+/* Page headers of real files: walk every chunk page by page and count the
+ * page types, against the manifest's "Pages" column. */
+struct page_counts {
+	const char *file;
+	int v1, v2, dict;
+};
+
+static void count_pages(const char *rel, int counts[4])
+{
+	char path[512];
+	size_t len;
+	uint8_t *file;
+	struct hy_pq_metadata *md = NULL;
+	struct hy_error err = {0};
+
+	snprintf(path, sizeof(path), "%s/%s", CORPUS, rel);
+	file = slurp(path, &len);
+	assert_int_equal(read_mem(file, len, &md, &err), 0);
+	for (size_t g = 0; g < md->num_row_groups; g++) {
+		for (size_t c = 0; c < md->row_groups[g].num_columns; c++) {
+			uint64_t start, size, pos;
+
+			assert_int_equal(hy_pq_chunk_range(&md->row_groups[g].columns[c], len,
+							   &start, &size, &err),
+					 0);
+			for (pos = start; pos < start + size;) {
+				struct hy_pq_page_header h;
+				size_t used;
+
+				if (hy_pq_page_header_decode(file + pos, start + size - pos, &h,
+							     &used, &err) != 0)
+					fail_msg("%s: %s", rel, err.msg);
+				assert_true(h.type >= 0 && h.type < 4);
+				counts[h.type]++;
+				pos += used + (uint64_t)h.compressed_page_size;
+			}
+			assert_int_equal(pos, start + size);
+		}
+	}
+	hy_pq_metadata_destroy(md);
+	free(file);
+}
+
+static void test_page_walk(void **state)
+{
+	static const struct page_counts want[] = {
+		{"data/alltypes_plain.parquet", 11, 0, 10},
+		{"data/alltypes_tiny_pages.parquet", 5794, 0, 11},
+		{"data/overflow_i16_page_cnt.parquet", 40000, 0, 0},
+		{"data/datapage_v2.snappy.parquet", 0, 5, 3},
+		{"data/delta_binary_packed.parquet", 0, 66, 0},
+		{"data/column_chunk_key_value_metadata.parquet", 0, 0, 2},
+		{"data/int32_with_null_pages.parquet", 10, 0, 0},
+		{"data/page_v2_empty_compressed.parquet", 0, 1, 1},
+		{"data/geospatial/geography-points.parquet", 100, 0, 100},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		int counts[4] = {0};
+
+		count_pages(want[i].file, counts);
+		if (counts[HY_PQ_PAGE_DATA] != want[i].v1 ||
+		    counts[HY_PQ_PAGE_DATA_V2] != want[i].v2 ||
+		    counts[HY_PQ_PAGE_DICTIONARY] != want[i].dict || counts[HY_PQ_PAGE_INDEX] != 0)
+			fail_msg("%s: v1 %d v2 %d dict %d", want[i].file, counts[0], counts[3],
+				 counts[2]);
+	}
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_manifest_facts),    cmocka_unit_test(test_corpus_walk),
 	cmocka_unit_test(test_encrypted_refused), cmocka_unit_test(test_alltypes_plain),
@@ -812,6 +882,6 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_framing),           cmocka_unit_test(test_schema_tree_errors),
 	cmocka_unit_test(test_large_footer),      cmocka_unit_test(test_truncations),
 	cmocka_unit_test(test_byte_flips),        cmocka_unit_test(test_alloc_failures),
-	cmocka_unit_test(test_memory_cap),
+	cmocka_unit_test(test_memory_cap),        cmocka_unit_test(test_page_walk),
 };
 HY_TEST_MAIN(tests)
