@@ -155,6 +155,14 @@ int hy__pq_metadata_decode(const void *footer, size_t len, bool refuse_encrypted
 /* pq_page.c: the writer's side of hy_pq_page_header_decode(). */
 int hy__pq_page_header_encode(struct hy__pq_tenc *e, const struct hy_pq_page_header *h) HY_WUR;
 
+/* pq_codec.c: decompresses `src` into exactly `dst_len` bytes at `dst`
+ * (the size the page header gives; the caller checked it against its caps).
+ * An empty `src` is valid only for an empty output and reaches no codec.
+ * HY_EFORMAT for a corrupt stream or a size mismatch, HY_EUNSUPPORTED for
+ * LZO, BROTLI and unknown codecs. */
+int hy__pq_decompress(int codec, const uint8_t *src, size_t src_len, uint8_t *dst, size_t dst_len,
+		      struct hy_error *err) HY_WUR;
+
 /* pq_schema.c: builds md->leaves and md->row_count and checks the row groups
  * against the schema. */
 int hy__pq_schema_build(struct hy_pq_metadata *md, struct hy_error *err) HY_WUR;
