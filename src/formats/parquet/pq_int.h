@@ -163,6 +163,28 @@ int hy__pq_page_header_encode(struct hy__pq_tenc *e, const struct hy_pq_page_hea
 int hy__pq_decompress(int codec, const uint8_t *src, size_t src_len, uint8_t *dst, size_t dst_len,
 		      struct hy_error *err) HY_WUR;
 
+/* pq_rle.c: the RLE / bit-packing hybrid decoder over a borrowed buffer. */
+struct hy__pq_rle {
+	const uint8_t *p, *end;  /* next run header, end of the data */
+	int bit_width;           /* 0..32 */
+	bool packed;             /* the current run is bit-packed */
+	uint64_t run_left;       /* values left in the current run */
+	uint32_t value;          /* of an RLE run */
+	const uint8_t *run_data; /* of a bit-packed run */
+	size_t run_avail;        /* its bytes present in the buffer */
+	uint64_t run_bits;       /* bits of it consumed */
+};
+
+void hy__pq_rle_init(struct hy__pq_rle *r, const uint8_t *buf, size_t len, int bit_width);
+/* The next `n` values; HY_EFORMAT when the data ends first or is corrupt
+ * (a zero-length run, a value wider than bit_width, bit_width > 32). */
+int hy__pq_rle_get(struct hy__pq_rle *r, uint32_t *out, size_t n, struct hy_error *err) HY_WUR;
+/* Legacy BIT_PACKED (MSB-first, no header): `n` values from `len` bytes. */
+int hy__pq_bit_packed_msb(const uint8_t *buf, size_t len, int bit_width, uint32_t *out, size_t n,
+			  struct hy_error *err) HY_WUR;
+/* Bits needed for values up to max_value (0 for 0). */
+int hy__pq_bit_width(uint32_t max_value);
+
 /* pq_schema.c: builds md->leaves and md->row_count and checks the row groups
  * against the schema. */
 int hy__pq_schema_build(struct hy_pq_metadata *md, struct hy_error *err) HY_WUR;
