@@ -17,10 +17,13 @@
 #include "hygge/status.h"
 
 /* Caps on untrusted sizes. */
-#define HY_PQ_MAX_FOOTER_BYTES    (128u << 20) /* FileMetaData length */
-#define HY_PQ_MAX_METADATA_MEMORY (512u << 20) /* decoded structs of one footer */
-#define HY_PQ_MAX_SCHEMA_DEPTH    64           /* nesting of schema groups */
-#define HY_PQ_FOOTER_TAIL_READ    (64u << 10)  /* first read at the end of the file */
+#define HY_PQ_MAX_FOOTER_BYTES      (128u << 20) /* FileMetaData length */
+#define HY_PQ_MAX_METADATA_MEMORY   (512u << 20) /* decoded structs of one footer */
+#define HY_PQ_MAX_SCHEMA_DEPTH      64           /* nesting of schema groups */
+#define HY_PQ_FOOTER_TAIL_READ      (64u << 10)  /* first read at the end of the file */
+#define HY_PQ_MAX_PAGE_BYTES        (256u << 20) /* a page body, compressed or not */
+#define HY_PQ_MAX_PAGE_HEADER_BYTES (16u << 20)  /* a page header (statistics included) */
+#define HY_PQ_MAX_PAGE_VALUES       (1u << 26)   /* level entries of one page */
 
 /* Enumerations, numbered as on the wire. Fields holding them are plain ints
  * so that unknown future values are kept rather than lost. */

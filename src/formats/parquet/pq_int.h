@@ -185,6 +185,64 @@ int hy__pq_bit_packed_msb(const uint8_t *buf, size_t len, int bit_width, uint32_
 /* Bits needed for values up to max_value (0 for 0). */
 int hy__pq_bit_width(uint32_t max_value);
 
+/* pq_pages.c: the pages of one column chunk, decompressed, with data pages
+ * split into levels and values. */
+struct hy__pq_page {
+	struct hy_pq_page_header header;
+	int encoding;          /* of the values (PLAIN for a dictionary page) */
+	uint32_t num_levels;   /* level entries (dictionary: entries) */
+	uint32_t num_present;  /* values encoded: entries whose def level is the maximum */
+	int16_t *def_levels;   /* num_levels entries; NULL when the column has none */
+	int16_t *rep_levels;   /* likewise */
+	const uint8_t *values; /* the values section, decompressed */
+	size_t values_len;
+};
+
+struct hy__pq_pages {
+	const struct hy_pq_source *src;
+	uint64_t pos, end; /* next page header, end of the chunk */
+	int codec;
+	int max_def, max_rep;
+	bool has_offset_index;
+	bool verify_crc; /* off by default, as in parquet-java */
+	bool data_seen, dict_seen;
+	uint32_t page_index;
+	struct hy_buf header, raw, plain, levels, tmp; /* reused scratch, capped */
+};
+
+/* Reader-owned buffers; close with hy__pq_pages_close() (also after a failed open). */
+int hy__pq_pages_open(struct hy__pq_pages *pr, const struct hy_pq_source *src,
+		      const struct hy_pq_metadata *md, size_t row_group, size_t column,
+		      struct hy_error *err) HY_WUR;
+/* The next dictionary or data page (index and unknown pages are skipped);
+ * *eof at the end of the chunk. The page borrows the reader's buffers until
+ * the next call. */
+int hy__pq_pages_next(struct hy__pq_pages *pr, struct hy__pq_page *pg, bool *eof,
+		      struct hy_error *err) HY_WUR;
+void hy__pq_pages_close(struct hy__pq_pages *pr);
+
+/* pq_plain.c: PLAIN values (checklist §6.1). */
+struct hy__pq_view {
+	const uint8_t *ptr;
+	uint32_t len;
+};
+
+struct hy__pq_plain {
+	size_t count;
+	size_t width;                    /* bytes per value of fixed-width types, 0 otherwise */
+	const uint8_t *fixed;            /* count * width bytes, little-endian, borrowed */
+	const uint8_t *bools;            /* BOOLEAN: count bytes of 0/1, in the scratch buffer */
+	const struct hy__pq_view *views; /* BYTE_ARRAY: count views into the input */
+	size_t consumed;                 /* bytes of input used */
+};
+
+/* Decodes `count` PLAIN values of `type` from buf; BOOLEAN and BYTE_ARRAY
+ * results live in `scratch` (capped by its max). HY_EFORMAT when the values
+ * run past `len`. */
+int hy__pq_plain_decode(int type, int32_t type_length, const uint8_t *buf, size_t len, size_t count,
+			struct hy_buf *scratch, struct hy__pq_plain *out,
+			struct hy_error *err) HY_WUR;
+
 /* pq_schema.c: builds md->leaves and md->row_count and checks the row groups
  * against the schema. */
 int hy__pq_schema_build(struct hy_pq_metadata *md, struct hy_error *err) HY_WUR;
