@@ -9,6 +9,7 @@
 
 #include <lz4.h>
 #include <snappy-c.h>
+#define ZLIB_CONST
 #include <zlib.h>
 #include <zstd.h>
 
@@ -16,9 +17,9 @@
 
 static int size_mismatch(struct hy_error *err, int codec, size_t got, size_t want)
 {
-	return hy_error_set(err, HY_EFORMAT,
-			    "%s page decompresses to %zu bytes, the header says %zu",
-			    hy_pq_codec_name(codec), got, want);
+	return HY__PQ_FAIL(err, HY_EFORMAT,
+			   "%s page decompresses to %zu bytes, the header says %zu",
+			   hy_pq_codec_name(codec), got, want);
 }
 
 static int snappy_page(const uint8_t *src, size_t len, uint8_t *dst, size_t dst_len,
@@ -27,11 +28,11 @@ static int snappy_page(const uint8_t *src, size_t len, uint8_t *dst, size_t dst_
 	size_t n = 0;
 
 	if (snappy_uncompressed_length((const char *)src, len, &n) != SNAPPY_OK)
-		return hy_error_set(err, HY_EFORMAT, "SNAPPY page: corrupt stream header");
+		return HY__PQ_FAIL(err, HY_EFORMAT, "SNAPPY page: corrupt stream header");
 	if (n != dst_len)
 		return size_mismatch(err, HY_PQ_CODEC_SNAPPY, n, dst_len);
 	if (snappy_uncompress((const char *)src, len, (char *)dst, &n) != SNAPPY_OK || n != dst_len)
-		return hy_error_set(err, HY_EFORMAT, "SNAPPY page: corrupt stream");
+		return HY__PQ_FAIL(err, HY_EFORMAT, "SNAPPY page: corrupt stream");
 	return 0;
 }
 
@@ -43,11 +44,11 @@ static int gzip_page(const uint8_t *src, size_t len, uint8_t *dst, size_t dst_le
 	int zrc, rc = 0;
 
 	if (len > UINT_MAX || dst_len > UINT_MAX)
-		return hy_error_set(err, HY_ELIMIT, "GZIP page larger than 4 GiB");
+		return HY__PQ_FAIL(err, HY_ELIMIT, "GZIP page larger than 4 GiB");
 	memset(&zs, 0, sizeof(zs));
 	if (inflateInit2(&zs, 15 + 32) != Z_OK) /* 32: detect gzip or zlib headers */
-		return hy_error_set(err, HY_ENOMEM, "GZIP page: out of memory");
-	zs.next_in = (Bytef *)(uintptr_t)src;
+		return HY__PQ_FAIL(err, HY_ENOMEM, "GZIP page: out of memory");
+	zs.next_in = src;
 	zs.avail_in = (uInt)len;
 	zs.next_out = dst;
 	zs.avail_out = (uInt)dst_len;
@@ -58,23 +59,23 @@ static int gzip_page(const uint8_t *src, size_t len, uint8_t *dst, size_t dst_le
 			if (zs.avail_in == 0 || zs.avail_out == 0)
 				break;
 			if (inflateReset(&zs) != Z_OK) {
-				rc = hy_error_set(err, HY_EFORMAT, "GZIP page: corrupt stream");
+				rc = HY__PQ_FAIL(err, HY_EFORMAT, "GZIP page: corrupt stream");
 				goto out;
 			}
 			continue;
 		}
 		if (zrc == Z_BUF_ERROR && zs.avail_out == 0)
-			rc = hy_error_set(err, HY_EFORMAT,
-					  "GZIP page decompresses to more than the %zu bytes the "
-					  "header says",
-					  dst_len);
+			rc = HY__PQ_FAIL(err, HY_EFORMAT,
+					 "GZIP page decompresses to more than the %zu bytes the "
+					 "header says",
+					 dst_len);
 		else if (zrc == Z_MEM_ERROR)
-			rc = hy_error_set(err, HY_ENOMEM, "GZIP page: out of memory");
+			rc = HY__PQ_FAIL(err, HY_ENOMEM, "GZIP page: out of memory");
 		else
-			rc = hy_error_set(err, HY_EFORMAT, "GZIP page: %s",
-					  zrc == Z_BUF_ERROR ? "truncated stream"
-					  : zs.msg != NULL   ? zs.msg
-							     : "corrupt stream");
+			rc = HY__PQ_FAIL(err, HY_EFORMAT, "GZIP page: %s",
+					 zrc == Z_BUF_ERROR ? "truncated stream"
+					 : zs.msg != NULL   ? zs.msg
+							    : "corrupt stream");
 		goto out;
 	}
 	if (zs.avail_out != 0)
@@ -90,7 +91,7 @@ static int zstd_page(const uint8_t *src, size_t len, uint8_t *dst, size_t dst_le
 	size_t n = ZSTD_decompress(dst, dst_len, src, len);
 
 	if (ZSTD_isError(n))
-		return hy_error_set(err, HY_EFORMAT, "ZSTD page: %s", ZSTD_getErrorName(n));
+		return HY__PQ_FAIL(err, HY_EFORMAT, "ZSTD page: %s", ZSTD_getErrorName(n));
 	if (n != dst_len)
 		return size_mismatch(err, HY_PQ_CODEC_ZSTD, n, dst_len);
 	return 0;
@@ -102,10 +103,10 @@ static int lz4_raw_page(const uint8_t *src, size_t len, uint8_t *dst, size_t dst
 	int n;
 
 	if (len > INT32_MAX || dst_len > INT32_MAX)
-		return hy_error_set(err, HY_ELIMIT, "LZ4 page larger than 2 GiB");
+		return HY__PQ_FAIL(err, HY_ELIMIT, "LZ4 page larger than 2 GiB");
 	n = LZ4_decompress_safe((const char *)src, (char *)dst, (int)len, (int)dst_len);
 	if (n < 0)
-		return hy_error_set(err, HY_EFORMAT, "LZ4 page: corrupt block");
+		return HY__PQ_FAIL(err, HY_EFORMAT, "LZ4 page: corrupt block");
 	if ((size_t)n != dst_len)
 		return size_mismatch(err, HY_PQ_CODEC_LZ4_RAW, (size_t)n, dst_len);
 	return 0;
@@ -180,6 +181,6 @@ int hy__pq_decompress(int codec, const uint8_t *src, size_t src_len, uint8_t *ds
 			return 0;
 		return lz4_raw_page(src, src_len, dst, dst_len, err);
 	}
-	return hy_error_set(err, HY_EUNSUPPORTED, "unsupported compression codec %s (%d)",
-			    hy_pq_codec_name(codec), codec);
+	return HY__PQ_FAIL(err, HY_EUNSUPPORTED, "unsupported compression codec %s (%d)",
+			   hy_pq_codec_name(codec), codec);
 }

@@ -26,7 +26,7 @@ void hy_pq_source_init_memory(struct hy_pq_source *src, const void *data, size_t
 	memset(src, 0, sizeof(*src));
 	src->read_at = mem_read_at;
 	src->size = len;
-	src->ctx = (void *)(uintptr_t)data; /* read only: mem_read_at never writes */
+	src->ctx = (void *)data; /* read only: mem_read_at never writes */
 }
 
 struct file_source {
@@ -47,10 +47,10 @@ static int file_read_at(void *ctx, uint64_t off, void *buf, size_t len, struct h
 			return hy_error_set_errno(err, HY_EIO, errno, "read at offset %llu",
 						  (unsigned long long)off);
 		if (n == 0)
-			return hy_error_set(err, HY_EFORMAT,
-					    "unexpected end of file at offset %llu (truncated "
-					    "while being read?)",
-					    (unsigned long long)off);
+			return HY__PQ_FAIL(err, HY_EFORMAT,
+					   "unexpected end of file at offset %llu (truncated "
+					   "while being read?)",
+					   (unsigned long long)off);
 		p += n;
 		len -= (size_t)n;
 		off += (uint64_t)n;
@@ -85,12 +85,12 @@ int hy_pq_source_open_file(struct hy_pq_source *src, const char *path, struct hy
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
-		return hy_error_set(err, HY_EIO, "not a regular file");
+		return HY__PQ_FAIL(err, HY_EIO, "not a regular file");
 	}
 	fs = hy_malloc(sizeof(*fs));
 	if (fs == NULL) {
 		close(fd);
-		return hy_error_set(err, HY_ENOMEM, "out of memory opening a file");
+		return HY__PQ_FAIL(err, HY_ENOMEM, "out of memory opening a file");
 	}
 	fs->fd = fd;
 	src->read_at = file_read_at;
@@ -112,10 +112,10 @@ static int source_read(const struct hy_pq_source *src, uint64_t off, void *buf, 
 		       struct hy_error *err)
 {
 	if (off > src->size || len > src->size - off)
-		return hy_error_set(err, HY_EFORMAT,
-				    "parquet: read of %zu bytes at %llu passes the end of the "
-				    "%llu-byte file",
-				    len, (unsigned long long)off, (unsigned long long)src->size);
+		return HY__PQ_FAIL(err, HY_EFORMAT,
+				   "parquet: read of %zu bytes at %llu passes the end of the "
+				   "%llu-byte file",
+				   len, (unsigned long long)off, (unsigned long long)src->size);
 	return src->read_at(src->ctx, off, buf, len, err);
 }
 
@@ -133,22 +133,22 @@ static int check_tail(const struct hy_pq_source *src, const uint8_t *tail, size_
 
 	if (memcmp(magic, "PARE", 4) == 0 ||
 	    (tail_len == src->size && memcmp(tail, "PARE", 4) == 0))
-		return hy_error_set(err, HY_EUNSUPPORTED, HY__PQ_ENCRYPTED_MSG);
+		return HY__PQ_FAIL(err, HY_EUNSUPPORTED, HY__PQ_ENCRYPTED_MSG);
 	if (memcmp(magic, "PAR1", 4) != 0)
-		return hy_error_set(err, HY_EFORMAT,
-				    "parquet: not a Parquet file (no PAR1 magic at the end)");
+		return HY__PQ_FAIL(err, HY_EFORMAT,
+				   "parquet: not a Parquet file (no PAR1 magic at the end)");
 	if (tail_len == src->size && memcmp(tail, "PAR1", 4) != 0)
-		return hy_error_set(err, HY_EFORMAT,
-				    "parquet: not a Parquet file (no PAR1 magic at the start)");
+		return HY__PQ_FAIL(err, HY_EFORMAT,
+				   "parquet: not a Parquet file (no PAR1 magic at the start)");
 	*flen = le32(tail + tail_len - 8);
 	if ((uint64_t)*flen + 12 > src->size)
-		return hy_error_set(err, HY_EFORMAT,
-				    "parquet: footer length %u does not fit the %llu-byte file",
-				    *flen, (unsigned long long)src->size);
+		return HY__PQ_FAIL(err, HY_EFORMAT,
+				   "parquet: footer length %u does not fit the %llu-byte file",
+				   *flen, (unsigned long long)src->size);
 	if (*flen > HY_PQ_MAX_FOOTER_BYTES)
-		return hy_error_set(err, HY_ELIMIT,
-				    "parquet: footer of %u bytes passes the limit of %u MiB", *flen,
-				    HY_PQ_MAX_FOOTER_BYTES >> 20);
+		return HY__PQ_FAIL(err, HY_ELIMIT,
+				   "parquet: footer of %u bytes passes the limit of %u MiB", *flen,
+				   HY_PQ_MAX_FOOTER_BYTES >> 20);
 	return 0;
 }
 
@@ -163,13 +163,13 @@ int hy_pq_metadata_read(const struct hy_pq_source *src, struct hy_pq_metadata **
 
 	*out = NULL;
 	if (src->size < 12)
-		return hy_error_set(err, HY_EFORMAT,
-				    "parquet: a file of %llu bytes is too small to be Parquet",
-				    (unsigned long long)src->size);
+		return HY__PQ_FAIL(err, HY_EFORMAT,
+				   "parquet: a file of %llu bytes is too small to be Parquet",
+				   (unsigned long long)src->size);
 	tail_len = src->size < HY_PQ_FOOTER_TAIL_READ ? (size_t)src->size : HY_PQ_FOOTER_TAIL_READ;
 	tail = hy_malloc(tail_len);
 	if (tail == NULL)
-		return hy_error_set(err, HY_ENOMEM, "parquet: out of memory reading the footer");
+		return HY__PQ_FAIL(err, HY_ENOMEM, "parquet: out of memory reading the footer");
 	rc = source_read(src, src->size - tail_len, tail, tail_len, err);
 	if (rc == 0)
 		rc = check_tail(src, tail, tail_len, &flen, err);
@@ -180,8 +180,8 @@ int hy_pq_metadata_read(const struct hy_pq_source *src, struct hy_pq_metadata **
 	} else {
 		big = hy_malloc(flen);
 		if (big == NULL) {
-			rc = hy_error_set(err, HY_ENOMEM,
-					  "parquet: out of memory reading the footer");
+			rc = HY__PQ_FAIL(err, HY_ENOMEM,
+					 "parquet: out of memory reading the footer");
 			goto out;
 		}
 		rc = source_read(src, src->size - 8 - flen, big, flen, err);
@@ -220,18 +220,18 @@ int hy_pq_chunk_range(const struct hy_pq_column_chunk *cc, uint64_t file_size, u
 	int64_t first = m->data_page_offset;
 
 	if (!cc->has_meta_data)
-		return hy_error_set(err, HY_EFORMAT, "parquet: column chunk without metadata");
+		return HY__PQ_FAIL(err, HY_EFORMAT, "parquet: column chunk without metadata");
 	/* dictionary_page_offset 0 means absent (dict-page-offset-zero.parquet);
 	 * data_page_offset may be 0 in a dictionary-only chunk. */
 	if (dict > 0 && (dict < first || first == 0))
 		first = dict;
 	if (first < 4 || m->total_compressed_size < 0 || (uint64_t)first > file_size ||
 	    (uint64_t)m->total_compressed_size > file_size - (uint64_t)first)
-		return hy_error_set(err, HY_EFORMAT,
-				    "parquet: column chunk range [%lld, +%lld) is outside the "
-				    "%llu-byte file",
-				    (long long)first, (long long)m->total_compressed_size,
-				    (unsigned long long)file_size);
+		return HY__PQ_FAIL(err, HY_EFORMAT,
+				   "parquet: column chunk range [%lld, +%lld) is outside the "
+				   "%llu-byte file",
+				   (long long)first, (long long)m->total_compressed_size,
+				   (unsigned long long)file_size);
 	*start = (uint64_t)first;
 	*len = (uint64_t)m->total_compressed_size;
 	return 0;

@@ -11,6 +11,10 @@
 #include "hygge/parquet.h"
 #include "hygge/status.h"
 
+/* hy_error_set() that visibly yields `code`, so static analysis knows a
+ * failure path never returns 0. */
+#define HY__PQ_FAIL(err, code, ...) (hy_error_set((err), (code), __VA_ARGS__), (code))
+
 /* Nesting of structs, lists and maps the decoder follows (also when skipping). */
 #define HY_PQ_THRIFT_MAX_DEPTH 64
 

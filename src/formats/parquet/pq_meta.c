@@ -30,12 +30,12 @@ int hy__pq_md_calloc(struct hy_pq_metadata *md, size_t count, size_t size, void 
 	if (count == 0 || size == 0)
 		return 0;
 	if (count > (HY_PQ_MAX_METADATA_MEMORY - md->mem_used) / size)
-		return hy_error_set(err, HY_ELIMIT,
-				    "parquet: decoded metadata would pass its limit of %u MiB",
-				    HY_PQ_MAX_METADATA_MEMORY >> 20);
+		return HY__PQ_FAIL(err, HY_ELIMIT,
+				   "parquet: decoded metadata would pass its limit of %u MiB",
+				   HY_PQ_MAX_METADATA_MEMORY >> 20);
 	p = hy_calloc(count, size);
 	if (p == NULL)
-		return hy_error_set(err, HY_ENOMEM, "parquet: out of memory decoding metadata");
+		return HY__PQ_FAIL(err, HY_ENOMEM, "parquet: out of memory decoding metadata");
 	md->mem_used += count * size;
 	*out = p;
 	return 0;
@@ -47,6 +47,8 @@ int hy__pq_md_bytes(struct hy_pq_metadata *md, const void *p, size_t len, struct
 	void *copy;
 
 	HY_TRY(hy__pq_md_calloc(md, len + 1, 1, &copy, err));
+	if (copy == NULL) /* len + 1 wrapped to 0 */
+		return HY__PQ_FAIL(err, HY_ELIMIT, "parquet: string too long");
 	memcpy(copy, p, len);
 	out->ptr = copy;
 	out->len = len;
@@ -95,6 +97,8 @@ static int list_alloc(struct ctx *c, struct hy__pq_field *f, size_t size, void *
 
 static int list_fill(struct ctx *c, void *arr, uint32_t n, size_t size, elem_fn fn, size_t *count)
 {
+	if (arr == NULL) /* an empty or skipped list */
+		return 0;
 	for (uint32_t i = 0; i < n; i++) {
 		*count = i + 1;
 		HY_TRY(fn(c, (char *)arr + (size_t)i * size));
@@ -339,6 +343,8 @@ static int i32_list(struct ctx *c, struct hy__pq_field *f, int32_t **arr, size_t
 	if (!ok)
 		return 0;
 	HY_TRY(hy__pq_md_calloc(c->md, n, sizeof(**arr), &p, c->err));
+	if (p == NULL)
+		return 0;
 	*arr = p;
 	*count = n;
 	for (uint32_t i = 0; i < n; i++)
@@ -357,6 +363,8 @@ static int string_list(struct ctx *c, struct hy__pq_field *f, struct hy_pq_bytes
 	if (!ok)
 		return 0;
 	HY_TRY(hy__pq_md_calloc(c->md, n, sizeof(**arr), &p, c->err));
+	if (p == NULL)
+		return 0;
 	*arr = p;
 	*count = n;
 	for (uint32_t i = 0; i < n; i++) {
@@ -541,6 +549,8 @@ static int column_orders_read(struct ctx *c, struct hy__pq_field *f)
 	if (!ok)
 		return 0;
 	HY_TRY(hy__pq_md_calloc(md, n, sizeof(*md->column_orders), &p, c->err));
+	if (p == NULL)
+		return 0;
 	md->column_orders = p;
 	md->num_column_orders = n;
 	for (uint32_t i = 0; i < n; i++)
@@ -664,11 +674,11 @@ int hy__pq_metadata_decode(const void *footer, size_t len, bool refuse_encrypted
 	*out = NULL;
 	c.md = hy_calloc(1, sizeof(*c.md));
 	if (c.md == NULL)
-		return hy_error_set(err, HY_ENOMEM, "parquet: out of memory decoding metadata");
+		return HY__PQ_FAIL(err, HY_ENOMEM, "parquet: out of memory decoding metadata");
 	hy__pq_tdec_init(&c.d, footer, len, err);
 	rc = file_meta_read(&c);
 	if (rc == 0 && refuse_encrypted && is_encrypted(c.md))
-		rc = hy_error_set(err, HY_EUNSUPPORTED, HY__PQ_ENCRYPTED_MSG);
+		rc = HY__PQ_FAIL(err, HY_EUNSUPPORTED, HY__PQ_ENCRYPTED_MSG);
 	if (rc == 0)
 		rc = hy__pq_schema_build(c.md, err);
 	if (rc != 0) {

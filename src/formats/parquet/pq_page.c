@@ -148,23 +148,23 @@ static int sub_header(struct hy__pq_tdec *d, struct hy__pq_field *f, struct hy_p
 static int page_check(const struct hy_pq_page_header *h, struct hy_error *err)
 {
 	if (h->uncompressed_page_size < 0 || h->compressed_page_size < 0)
-		return hy_error_set(err, HY_EFORMAT, "parquet page header: negative page size");
+		return HY__PQ_FAIL(err, HY_EFORMAT, "parquet page header: negative page size");
 	if ((h->type == HY_PQ_PAGE_DATA && !h->has_data) ||
 	    (h->type == HY_PQ_PAGE_DICTIONARY && !h->has_dictionary) ||
 	    (h->type == HY_PQ_PAGE_DATA_V2 && !h->has_data_v2))
-		return hy_error_set(err, HY_EFORMAT,
-				    "parquet page header: page of type %d without its header",
-				    h->type);
+		return HY__PQ_FAIL(err, HY_EFORMAT,
+				   "parquet page header: page of type %d without its header",
+				   h->type);
 	if (h->type == HY_PQ_PAGE_DATA_V2 &&
 	    (int64_t)h->data_v2.definition_levels_byte_length +
 			    h->data_v2.repetition_levels_byte_length >
 		    h->compressed_page_size)
-		return hy_error_set(err, HY_EFORMAT,
-				    "parquet page header: level lengths %d + %d exceed the "
-				    "compressed page size %d",
-				    h->data_v2.repetition_levels_byte_length,
-				    h->data_v2.definition_levels_byte_length,
-				    h->compressed_page_size);
+		return HY__PQ_FAIL(err, HY_EFORMAT,
+				   "parquet page header: level lengths %d + %d exceed the "
+				   "compressed page size %d",
+				   h->data_v2.repetition_levels_byte_length,
+				   h->data_v2.definition_levels_byte_length,
+				   h->compressed_page_size);
 	return 0;
 }
 

@@ -36,16 +36,16 @@ int hy__pq_pages_open(struct hy__pq_pages *pr, const struct hy_pq_source *src,
 
 	memset(pr, 0, sizeof(*pr));
 	if (row_group >= md->num_row_groups || column >= md->num_leaves)
-		return hy_error_set(err, HY_EINVAL, "parquet: no column %zu in row group %zu",
-				    column, row_group);
+		return HY__PQ_FAIL(err, HY_EINVAL, "parquet: no column %zu in row group %zu",
+				   column, row_group);
 	cc = &md->row_groups[row_group].columns[column];
 	leaf = &md->leaves[column];
 	if (cc->has_crypto_metadata || cc->has_encrypted_column_metadata)
-		return hy_error_set(err, HY_EUNSUPPORTED, HY__PQ_ENCRYPTED_MSG);
+		return HY__PQ_FAIL(err, HY_EUNSUPPORTED, HY__PQ_ENCRYPTED_MSG);
 	if (cc->file_path.ptr != NULL)
-		return hy_error_set(err, HY_EUNSUPPORTED,
-				    "parquet: column chunk in another file (%s) is not supported",
-				    cc->file_path.ptr);
+		return HY__PQ_FAIL(err, HY_EUNSUPPORTED,
+				   "parquet: column chunk in another file (%s) is not supported",
+				   cc->file_path.ptr);
 	HY_TRY(hy_pq_chunk_range(cc, src->size, &start, &len, err));
 	pr->src = src;
 	pr->pos = start;
@@ -105,7 +105,7 @@ static int read_header(struct hy__pq_pages *pr, struct hy_pq_page_header *h, siz
 static int page_fail(struct hy__pq_pages *pr, int code, struct hy_error *err, const char *what)
 {
 	(void)pr;
-	return hy_error_set(err, code, "%s", what);
+	return HY__PQ_FAIL(err, code, "%s", what);
 }
 
 /* Reads the body as stored and checks its size and CRC. */
@@ -119,9 +119,9 @@ static int read_body(struct hy__pq_pages *pr, const struct hy_pq_page_header *h,
 
 	if ((uint64_t)h->compressed_page_size > HY_PQ_MAX_PAGE_BYTES ||
 	    (uint64_t)h->uncompressed_page_size > HY_PQ_MAX_PAGE_BYTES)
-		return hy_error_set(err, HY_ELIMIT, "%d/%d bytes pass the page limit of %u MiB",
-				    h->compressed_page_size, h->uncompressed_page_size,
-				    HY_PQ_MAX_PAGE_BYTES >> 20);
+		return HY__PQ_FAIL(err, HY_ELIMIT, "%d/%d bytes pass the page limit of %u MiB",
+				   h->compressed_page_size, h->uncompressed_page_size,
+				   HY_PQ_MAX_PAGE_BYTES >> 20);
 	if (at > pr->end || n > pr->end - at)
 		return page_fail(pr, HY_EFORMAT, err, "the page runs past its column chunk");
 	buf = scratch(&pr->raw, n, err, &rc);
@@ -148,7 +148,7 @@ static int decode_levels(struct hy__pq_pages *pr, int encoding, bool v1, int max
 	int rc;
 
 	tmp = (uint32_t *)scratch(&pr->tmp, (size_t)n * sizeof(uint32_t), err, &rc);
-	if (tmp == NULL && n > 0)
+	if (tmp == NULL)
 		return rc;
 	if (v1 && encoding == HY_PQ_ENC_BIT_PACKED) {
 		size_t bytes = ((size_t)n * (size_t)width + 7) / 8;
@@ -175,8 +175,8 @@ static int decode_levels(struct hy__pq_pages *pr, int encoding, bool v1, int max
 		HY_TRY(hy__pq_rle_get(&r, tmp, n, err));
 		*p += len;
 	} else {
-		return hy_error_set(err, HY_EUNSUPPORTED, "level encoding %s (%d)",
-				    hy_pq_encoding_name(encoding), encoding);
+		return HY__PQ_FAIL(err, HY_EUNSUPPORTED, "level encoding %s (%d)",
+				   hy_pq_encoding_name(encoding), encoding);
 	}
 	for (uint32_t i = 0; i < n; i++) {
 		if (tmp[i] > (uint32_t)max_level)
@@ -193,44 +193,46 @@ static int levels(struct hy__pq_pages *pr, struct hy__pq_page *pg, const uint8_t
 {
 	const struct hy_pq_page_header *h = &pg->header;
 	uint32_t n = pg->num_levels;
-	int16_t *buf;
+	int max_def = pr->max_def, max_rep = pr->max_rep;
+	int16_t *buf, *rep, *def;
 	int rc;
 
 	if (n > HY_PQ_MAX_PAGE_VALUES)
-		return hy_error_set(err, HY_ELIMIT, "%u values pass the page limit of %u", n,
-				    HY_PQ_MAX_PAGE_VALUES);
+		return HY__PQ_FAIL(err, HY_ELIMIT, "%u values pass the page limit of %u", n,
+				   HY_PQ_MAX_PAGE_VALUES);
 	buf = (int16_t *)scratch(&pr->levels, (size_t)n * 2 * sizeof(int16_t), err, &rc);
-	if (buf == NULL && n > 0)
+	if (buf == NULL)
 		return rc;
-	pg->rep_levels = pr->max_rep > 0 ? buf : NULL;
-	pg->def_levels = pr->max_def > 0 ? buf + n : NULL;
-	if (pr->max_rep > 0) {
+	rep = buf;
+	def = buf + n;
+	pg->rep_levels = max_rep > 0 ? rep : NULL;
+	pg->def_levels = max_def > 0 ? def : NULL;
+	if (max_rep > 0) {
 		const uint8_t *lend = v2 ? *p + h->data_v2.repetition_levels_byte_length : end;
 
 		HY_TRY(decode_levels(pr, v2 ? HY_PQ_ENC_RLE : h->data.repetition_level_encoding,
-				     !v2, pr->max_rep, p, lend, pg->rep_levels, n, err));
+				     !v2, max_rep, p, lend, rep, n, err));
 		if (v2)
 			*p = lend;
-		if (n > 0 && pg->rep_levels[0] != 0 && (v2 || pr->has_offset_index))
+		if (n > 0 && rep[0] != 0 && (v2 || pr->has_offset_index))
 			return page_fail(pr, HY_EFORMAT, err,
 					 "the first repetition level must be 0");
 	} else if (v2) {
 		*p += h->data_v2.repetition_levels_byte_length;
 	}
-	if (pr->max_def > 0) {
+	pg->num_present = n;
+	if (max_def > 0) {
 		const uint8_t *lend = v2 ? *p + h->data_v2.definition_levels_byte_length : end;
 
 		HY_TRY(decode_levels(pr, v2 ? HY_PQ_ENC_RLE : h->data.definition_level_encoding,
-				     !v2, pr->max_def, p, lend, pg->def_levels, n, err));
+				     !v2, max_def, p, lend, def, n, err));
 		if (v2)
 			*p = lend;
 		pg->num_present = 0;
 		for (uint32_t i = 0; i < n; i++)
-			pg->num_present += pg->def_levels[i] == pr->max_def;
-	} else {
-		if (v2)
-			*p += h->data_v2.definition_levels_byte_length;
-		pg->num_present = n;
+			pg->num_present += def[i] == max_def;
+	} else if (v2) {
+		*p += h->data_v2.definition_levels_byte_length;
 	}
 	return 0;
 }
@@ -304,8 +306,8 @@ static int dictionary(struct hy__pq_pages *pr, struct hy__pq_page *pg, struct hy
 
 	if (h->dictionary.encoding != HY_PQ_ENC_PLAIN &&
 	    h->dictionary.encoding != HY_PQ_ENC_PLAIN_DICTIONARY)
-		return hy_error_set(err, HY_EUNSUPPORTED, "dictionary page encoded %s",
-				    hy_pq_encoding_name(h->dictionary.encoding));
+		return HY__PQ_FAIL(err, HY_EUNSUPPORTED, "dictionary page encoded %s",
+				   hy_pq_encoding_name(h->dictionary.encoding));
 	if (pr->data_seen || pr->dict_seen)
 		return page_fail(pr, HY_EFORMAT, err,
 				 "a dictionary page that is not the chunk's first page");

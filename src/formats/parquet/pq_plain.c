@@ -21,9 +21,9 @@ static size_t fixed_width(int type, int32_t type_length)
 
 static int out_of_data(size_t count, size_t len, struct hy_error *err)
 {
-	return hy_error_set(err, HY_EFORMAT,
-			    "PLAIN values: %zu values do not fit the %zu bytes of the page", count,
-			    len);
+	return HY__PQ_FAIL(err, HY_EFORMAT,
+			   "PLAIN values: %zu values do not fit the %zu bytes of the page", count,
+			   len);
 }
 
 static int booleans(const uint8_t *buf, size_t len, size_t count, struct hy_buf *scratch,
@@ -65,11 +65,10 @@ static int byte_arrays(const uint8_t *buf, size_t len, size_t count, struct hy_b
 		    (uint32_t)buf[at + 3] << 24;
 		at += 4;
 		if (n > len - at)
-			return hy_error_set(
-				err, HY_EFORMAT,
-				"PLAIN values: byte array %zu of %u bytes runs past the "
-				"page",
-				i, n);
+			return HY__PQ_FAIL(err, HY_EFORMAT,
+					   "PLAIN values: byte array %zu of %u bytes runs past the "
+					   "page",
+					   i, n);
 		views[i].ptr = buf + at;
 		views[i].len = n;
 		at += n;
@@ -92,8 +91,8 @@ int hy__pq_plain_decode(int type, int32_t type_length, const uint8_t *buf, size_
 	if (type == HY_PQ_BYTE_ARRAY)
 		return byte_arrays(buf, len, count, scratch, out, err);
 	if (width == 0)
-		return hy_error_set(err, HY_EFORMAT, "PLAIN values: invalid type %d (length %d)",
-				    type, type_length);
+		return HY__PQ_FAIL(err, HY_EFORMAT, "PLAIN values: invalid type %d (length %d)",
+				   type, type_length);
 	if (count > len / width)
 		return out_of_data(count, len, err);
 	out->width = width;

@@ -30,7 +30,7 @@ static int read_header(struct hy__pq_rle *r, uint64_t *out, struct hy_error *err
 		uint8_t b;
 
 		if (r->p >= r->end)
-			return hy_error_set(err, HY_EFORMAT, "RLE run header runs past the end");
+			return HY__PQ_FAIL(err, HY_EFORMAT, "RLE run header runs past the end");
 		b = *r->p++;
 		v |= (uint64_t)(b & 0x7f) << (7 * i);
 		if ((b & 0x80) == 0) {
@@ -38,7 +38,7 @@ static int read_header(struct hy__pq_rle *r, uint64_t *out, struct hy_error *err
 			return 0;
 		}
 	}
-	return hy_error_set(err, HY_EFORMAT, "RLE run header longer than 5 bytes");
+	return HY__PQ_FAIL(err, HY_EFORMAT, "RLE run header longer than 5 bytes");
 }
 
 static int next_run(struct hy__pq_rle *r, struct hy_error *err)
@@ -48,8 +48,8 @@ static int next_run(struct hy__pq_rle *r, struct hy_error *err)
 
 	HY_TRY(read_header(r, &header, err));
 	if ((header >> 1) == 0 || (header >> 1) > INT32_MAX)
-		return hy_error_set(err, HY_EFORMAT, "RLE run of length %llu",
-				    (unsigned long long)(header >> 1));
+		return HY__PQ_FAIL(err, HY_EFORMAT, "RLE run of length %llu",
+				   (unsigned long long)(header >> 1));
 	left = (size_t)(r->end - r->p);
 	if (header & 1) {
 		r->packed = true;
@@ -66,14 +66,14 @@ static int next_run(struct hy__pq_rle *r, struct hy_error *err)
 	r->run_left = header >> 1;
 	bytes = ((size_t)r->bit_width + 7) / 8;
 	if (bytes > left)
-		return hy_error_set(err, HY_EFORMAT, "RLE run value runs past the end");
+		return HY__PQ_FAIL(err, HY_EFORMAT, "RLE run value runs past the end");
 	r->value = 0;
 	for (size_t i = 0; i < bytes; i++)
 		r->value |= (uint32_t)r->p[i] << (8 * i);
 	r->p += bytes;
 	if (r->bit_width < 32 && (r->value >> r->bit_width) != 0)
-		return hy_error_set(err, HY_EFORMAT, "RLE run value %u wider than %d bits",
-				    r->value, r->bit_width);
+		return HY__PQ_FAIL(err, HY_EFORMAT, "RLE run value %u wider than %d bits", r->value,
+				   r->bit_width);
 	return 0;
 }
 
@@ -86,7 +86,7 @@ static int unpack_one(struct hy__pq_rle *r, uint32_t *out, struct hy_error *err)
 	size_t need = (shift + (unsigned)r->bit_width + 7) / 8;
 
 	if (byte + need > r->run_avail)
-		return hy_error_set(err, HY_EFORMAT, "bit-packed run runs past the end");
+		return HY__PQ_FAIL(err, HY_EFORMAT, "bit-packed run runs past the end");
 	for (size_t k = 0; k < need; k++)
 		window |= (uint64_t)r->run_data[byte + k] << (8 * k);
 	window >>= shift;
@@ -99,15 +99,15 @@ static int unpack_one(struct hy__pq_rle *r, uint32_t *out, struct hy_error *err)
 int hy__pq_rle_get(struct hy__pq_rle *r, uint32_t *out, size_t n, struct hy_error *err)
 {
 	if (r->bit_width < 0 || r->bit_width > 32)
-		return hy_error_set(err, HY_EFORMAT, "RLE bit width %d (at most 32)", r->bit_width);
+		return HY__PQ_FAIL(err, HY_EFORMAT, "RLE bit width %d (at most 32)", r->bit_width);
 	for (size_t i = 0; i < n;) {
 		size_t take;
 
 		if (r->run_left == 0) {
 			if (r->p >= r->end)
-				return hy_error_set(err, HY_EFORMAT,
-						    "RLE data holds %zu of the %zu values wanted",
-						    i, n);
+				return HY__PQ_FAIL(err, HY_EFORMAT,
+						   "RLE data holds %zu of the %zu values wanted", i,
+						   n);
 			HY_TRY(next_run(r, err));
 		}
 		take = n - i < r->run_left ? n - i : (size_t)r->run_left;
@@ -130,12 +130,12 @@ int hy__pq_bit_packed_msb(const uint8_t *buf, size_t len, int bit_width, uint32_
 	uint64_t bits;
 
 	if (bit_width < 0 || bit_width > 32)
-		return hy_error_set(err, HY_EFORMAT, "BIT_PACKED bit width %d", bit_width);
+		return HY__PQ_FAIL(err, HY_EFORMAT, "BIT_PACKED bit width %d", bit_width);
 	bits = (uint64_t)n * (uint64_t)bit_width;
 	if ((bits + 7) / 8 > len)
-		return hy_error_set(err, HY_EFORMAT,
-				    "BIT_PACKED levels need %llu bytes, the page holds %zu",
-				    (unsigned long long)((bits + 7) / 8), len);
+		return HY__PQ_FAIL(err, HY_EFORMAT,
+				   "BIT_PACKED levels need %llu bytes, the page holds %zu",
+				   (unsigned long long)((bits + 7) / 8), len);
 	for (size_t i = 0; i < n; i++) {
 		uint32_t v = 0;
 		uint64_t at = (uint64_t)i * (uint64_t)bit_width;

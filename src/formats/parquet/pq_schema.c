@@ -48,7 +48,7 @@ static int leaf_fill(struct walk *w, size_t idx, int16_t def, int16_t rep, bool 
 	leaf->shape = repeated     ? HY_PQ_LEAF_REPEATED
 		      : depth == 1 ? HY_PQ_LEAF_FLAT
 				   : HY_PQ_LEAF_STRUCT;
-	HY_TRY(hy__pq_md_calloc(md, depth, sizeof(*leaf->parts), &p, w->err));
+	HY_TRY(hy__pq_md_calloc(md, depth, sizeof(struct hy_pq_bytes *), &p, w->err));
 	leaf->parts = p;
 	leaf->depth = depth;
 	for (size_t i = 1; i < w->sp; i++)
@@ -78,40 +78,40 @@ static int visit(struct walk *w, size_t idx)
 	bool repeated;
 
 	if (rep > HY_PQ_REPEATED)
-		return hy_error_set(w->err, HY_EFORMAT,
-				    "parquet schema: element %zu (%s): invalid repetition_type %d",
-				    idx, elem_name(se), rep);
+		return HY__PQ_FAIL(w->err, HY_EFORMAT,
+				   "parquet schema: element %zu (%s): invalid repetition_type %d",
+				   idx, elem_name(se), rep);
 	def = (int16_t)(parent->def + (rep != HY_PQ_REQUIRED));
 	replevel = (int16_t)(parent->rep + (rep == HY_PQ_REPEATED));
 	repeated = parent->repeated || rep == HY_PQ_REPEATED;
 	if (se->has_num_children && se->num_children < 0)
-		return hy_error_set(w->err, HY_EFORMAT,
-				    "parquet schema: element %zu (%s): negative num_children %d",
-				    idx, elem_name(se), se->num_children);
+		return HY__PQ_FAIL(w->err, HY_EFORMAT,
+				   "parquet schema: element %zu (%s): negative num_children %d",
+				   idx, elem_name(se), se->num_children);
 	if (se->has_num_children && se->num_children > 0) {
 		if (w->sp > HY_PQ_MAX_SCHEMA_DEPTH)
-			return hy_error_set(w->err, HY_ELIMIT,
-					    "parquet schema: nesting deeper than %d",
-					    HY_PQ_MAX_SCHEMA_DEPTH);
+			return HY__PQ_FAIL(w->err, HY_ELIMIT,
+					   "parquet schema: nesting deeper than %d",
+					   HY_PQ_MAX_SCHEMA_DEPTH);
 		w->stack[w->sp++] = (struct frame){idx, se->num_children, def, replevel, repeated};
 		return 0;
 	}
 	if (!se->has_type && !se->has_num_children)
-		return hy_error_set(
+		return HY__PQ_FAIL(
 			w->err, HY_EFORMAT,
 			"parquet schema: element %zu (%s) has neither a type nor children", idx,
 			elem_name(se));
 	if (!se->has_type)
 		return 0; /* an empty group: no leaves */
 	if (se->type < 0 || se->type > HY_PQ_FIXED_LEN_BYTE_ARRAY)
-		return hy_error_set(w->err, HY_EFORMAT,
-				    "parquet schema: element %zu (%s): invalid physical type %d",
-				    idx, elem_name(se), se->type);
+		return HY__PQ_FAIL(w->err, HY_EFORMAT,
+				   "parquet schema: element %zu (%s): invalid physical type %d",
+				   idx, elem_name(se), se->type);
 	if (se->type == HY_PQ_FIXED_LEN_BYTE_ARRAY && se->type_length <= 0)
-		return hy_error_set(w->err, HY_EFORMAT,
-				    "parquet schema: element %zu (%s): FIXED_LEN_BYTE_ARRAY with "
-				    "type_length %d",
-				    idx, elem_name(se), se->type_length);
+		return HY__PQ_FAIL(w->err, HY_EFORMAT,
+				   "parquet schema: element %zu (%s): FIXED_LEN_BYTE_ARRAY with "
+				   "type_length %d",
+				   idx, elem_name(se), se->type_length);
 	if (w->fill)
 		HY_TRY(leaf_fill(w, idx, def, replevel, repeated));
 	w->leaves++;
@@ -136,7 +136,7 @@ static int walk(struct walk *w)
 		}
 		top->remaining--;
 		if (pos >= md->num_schema)
-			return hy_error_set(
+			return HY__PQ_FAIL(
 				w->err, HY_EFORMAT,
 				"parquet schema: element %zu (%s) declares more children "
 				"than the %zu elements hold",
@@ -144,10 +144,9 @@ static int walk(struct walk *w)
 		HY_TRY(visit(w, pos++));
 	}
 	if (pos != md->num_schema)
-		return hy_error_set(
-			w->err, HY_EFORMAT,
-			"parquet schema: %zu elements left after the root's %d children",
-			md->num_schema - pos, root->num_children);
+		return HY__PQ_FAIL(w->err, HY_EFORMAT,
+				   "parquet schema: %zu elements left after the root's %d children",
+				   md->num_schema - pos, root->num_children);
 	return 0;
 }
 
@@ -194,25 +193,25 @@ static int check_chunk(const struct hy_pq_metadata *md, size_t rg, size_t col, s
 		 * refuses them with a clearer message. */
 		if (cc->has_crypto_metadata || cc->has_encrypted_column_metadata)
 			return 0;
-		return hy_error_set(err, HY_EFORMAT,
-				    "parquet: row group %zu column %s: no ColumnMetaData", rg,
-				    leaf->path);
+		return HY__PQ_FAIL(err, HY_EFORMAT,
+				   "parquet: row group %zu column %s: no ColumnMetaData", rg,
+				   leaf->path);
 	}
 	if (m->type != md->schema[leaf->schema_index].type)
-		return hy_error_set(err, HY_EFORMAT,
-				    "parquet: row group %zu column %s: type %d differs from the "
-				    "schema's %s",
-				    rg, leaf->path, m->type,
-				    hy_pq_type_name(md->schema[leaf->schema_index].type));
+		return HY__PQ_FAIL(err, HY_EFORMAT,
+				   "parquet: row group %zu column %s: type %d differs from the "
+				   "schema's %s",
+				   rg, leaf->path, m->type,
+				   hy_pq_type_name(md->schema[leaf->schema_index].type));
 	if (!path_matches(leaf, m))
-		return hy_error_set(err, HY_EFORMAT,
-				    "parquet: row group %zu column %zu: path_in_schema %s does not "
-				    "match the schema's %s",
-				    rg, col, join_path(m, buf, sizeof(buf)), leaf->path);
+		return HY__PQ_FAIL(err, HY_EFORMAT,
+				   "parquet: row group %zu column %zu: path_in_schema %s does not "
+				   "match the schema's %s",
+				   rg, col, join_path(m, buf, sizeof(buf)), leaf->path);
 	if (m->num_values < 0 || m->total_compressed_size < 0 || m->total_uncompressed_size < 0)
-		return hy_error_set(err, HY_EFORMAT,
-				    "parquet: row group %zu column %s: negative count or size", rg,
-				    leaf->path);
+		return HY__PQ_FAIL(err, HY_EFORMAT,
+				   "parquet: row group %zu column %s: negative count or size", rg,
+				   leaf->path);
 	return 0;
 }
 
@@ -223,14 +222,14 @@ static int check_row_groups(struct hy_pq_metadata *md, struct hy_error *err)
 		const struct hy_pq_row_group *g = &md->row_groups[rg];
 
 		if (g->num_columns != md->num_leaves)
-			return hy_error_set(err, HY_EFORMAT,
-					    "parquet: row group %zu has %zu column chunks for %zu "
-					    "leaf columns",
-					    rg, g->num_columns, md->num_leaves);
+			return HY__PQ_FAIL(err, HY_EFORMAT,
+					   "parquet: row group %zu has %zu column chunks for %zu "
+					   "leaf columns",
+					   rg, g->num_columns, md->num_leaves);
 		if (g->num_rows < 0 || g->num_rows > INT64_MAX - md->row_count)
-			return hy_error_set(err, HY_EFORMAT,
-					    "parquet: row group %zu: invalid num_rows %lld", rg,
-					    (long long)g->num_rows);
+			return HY__PQ_FAIL(err, HY_EFORMAT,
+					   "parquet: row group %zu: invalid num_rows %lld", rg,
+					   (long long)g->num_rows);
 		md->row_count += g->num_rows;
 		for (size_t col = 0; col < g->num_columns; col++)
 			HY_TRY(check_chunk(md, rg, col, err));
@@ -245,15 +244,15 @@ int hy__pq_schema_build(struct hy_pq_metadata *md, struct hy_error *err)
 	int rc;
 
 	if (md->num_schema == 0)
-		return hy_error_set(err, HY_EFORMAT, "parquet schema: no elements");
+		return HY__PQ_FAIL(err, HY_EFORMAT, "parquet schema: no elements");
 	if (md->schema[0].has_type && !md->schema[0].has_num_children)
-		return hy_error_set(err, HY_EFORMAT, "parquet schema: the root is not a group");
+		return HY__PQ_FAIL(err, HY_EFORMAT, "parquet schema: the root is not a group");
 	if (md->schema[0].num_children < 0)
-		return hy_error_set(err, HY_EFORMAT,
-				    "parquet schema: the root has a negative num_children");
+		return HY__PQ_FAIL(err, HY_EFORMAT,
+				   "parquet schema: the root has a negative num_children");
 	w = hy_calloc(1, sizeof(*w));
 	if (w == NULL)
-		return hy_error_set(err, HY_ENOMEM, "parquet: out of memory building the schema");
+		return HY__PQ_FAIL(err, HY_ENOMEM, "parquet: out of memory building the schema");
 	w->md = md;
 	w->err = err;
 	rc = walk(w); /* first pass: validate and count */

@@ -33,9 +33,9 @@ int hy__pq_tfail(struct hy__pq_tdec *d, int code, const char *fmt, ...)
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	if (d->cur != NULL)
-		return hy_error_set(d->err, code, "thrift: field %d of %s: %s (byte %zu)",
-				    d->cur->id, d->cur->sname, what, d->pos);
-	return hy_error_set(d->err, code, "thrift: %s (byte %zu)", what, d->pos);
+		return HY__PQ_FAIL(d->err, code, "thrift: field %d of %s: %s (byte %zu)",
+				   d->cur->id, d->cur->sname, what, d->pos);
+	return HY__PQ_FAIL(d->err, code, "thrift: %s (byte %zu)", what, d->pos);
 }
 
 static size_t left(const struct hy__pq_tdec *d)
@@ -47,6 +47,7 @@ int hy__pq_read_varint(struct hy__pq_tdec *d, uint64_t *out)
 {
 	uint64_t v = 0;
 
+	*out = 0;
 	for (int i = 0; i < 10; i++) {
 		uint8_t b;
 
@@ -81,6 +82,7 @@ static int read_zigzag(struct hy__pq_tdec *d, int bits, int64_t *out)
 {
 	uint64_t u = 0;
 
+	*out = 0;
 	HY_TRY(hy__pq_read_varint(d, &u));
 	if (bits < 64 && (u >> bits) != 0)
 		return hy__pq_tfail(d, HY_EFORMAT, "varint %llu does not fit an i%d",
@@ -129,6 +131,8 @@ int hy__pq_read_binary(struct hy__pq_tdec *d, const uint8_t **ptr, size_t *len)
 {
 	uint64_t n = 0;
 
+	*ptr = NULL;
+	*len = 0;
 	HY_TRY(hy__pq_read_varint(d, &n));
 	if (n > left(d))
 		return hy__pq_tfail(d, HY_EFORMAT, "binary length %llu exceeds the %zu bytes left",
@@ -144,6 +148,8 @@ int hy__pq_read_list_header(struct hy__pq_tdec *d, uint8_t *elem_type, uint32_t 
 	uint8_t b;
 	uint64_t n = 0;
 
+	*elem_type = 0;
+	*count = 0;
 	if (left(d) < 1)
 		return hy__pq_tfail(d, HY_EFORMAT, "list header runs past the end");
 	b = d->buf[d->pos++];
@@ -276,6 +282,7 @@ int hy__pq_skip(struct hy__pq_tdec *d, uint8_t type)
 
 int hy__pq_struct_begin(struct hy__pq_tdec *d, struct hy__pq_field *f, const char *sname)
 {
+	memset(f, 0, sizeof(*f));
 	if (d->depth >= HY_PQ_THRIFT_MAX_DEPTH)
 		return hy__pq_tfail(d, HY_ELIMIT, "nesting deeper than %d", HY_PQ_THRIFT_MAX_DEPTH);
 	d->depth++;
@@ -448,7 +455,7 @@ int hy__pq_tenc_field(struct hy__pq_tenc *e, uint8_t type, int16_t id)
 	int delta;
 
 	if (e->depth == 0)
-		return hy_error_set(e->err, HY_ESTATE, "thrift encoder: field outside a struct");
+		return HY__PQ_FAIL(e->err, HY_ESTATE, "thrift encoder: field outside a struct");
 	last = &e->last_id[e->depth - 1];
 	delta = id - *last;
 	*last = id;
@@ -461,8 +468,8 @@ int hy__pq_tenc_field(struct hy__pq_tenc *e, uint8_t type, int16_t id)
 int hy__pq_tenc_begin(struct hy__pq_tenc *e)
 {
 	if (e->depth >= HY_PQ_THRIFT_MAX_DEPTH)
-		return hy_error_set(e->err, HY_ELIMIT, "thrift encoder: nesting deeper than %d",
-				    HY_PQ_THRIFT_MAX_DEPTH);
+		return HY__PQ_FAIL(e->err, HY_ELIMIT, "thrift encoder: nesting deeper than %d",
+				   HY_PQ_THRIFT_MAX_DEPTH);
 	e->last_id[e->depth++] = 0;
 	return 0;
 }
@@ -476,7 +483,7 @@ int hy__pq_tenc_struct(struct hy__pq_tenc *e, int16_t id)
 int hy__pq_tenc_end(struct hy__pq_tenc *e)
 {
 	if (e->depth == 0)
-		return hy_error_set(e->err, HY_ESTATE, "thrift encoder: end without begin");
+		return HY__PQ_FAIL(e->err, HY_ESTATE, "thrift encoder: end without begin");
 	e->depth--;
 	return hy_buf_append_byte(e->out, HY__PQ_T_STOP, e->err);
 }
