@@ -17,6 +17,8 @@ static void chunk(const struct hy_pq_source *src, const struct hy_pq_metadata *m
 	struct hy_error err = {0};
 	int rc = hy__pq_pages_open(&pr, src, md, g, c, &err);
 
+	uint32_t dict_size = 0;
+
 	pr.verify_crc = (g + c) % 2 == 0;
 	while (rc == 0) {
 		struct hy__pq_page pg;
@@ -26,9 +28,21 @@ static void chunk(const struct hy_pq_source *src, const struct hy_pq_metadata *m
 		rc = hy__pq_pages_next(&pr, &pg, &eof, &err);
 		if (rc != 0 || eof)
 			break;
-		if (pg.encoding == HY_PQ_ENC_PLAIN || pg.header.type == HY_PQ_PAGE_DICTIONARY)
+		if (pg.header.type == HY_PQ_PAGE_DICTIONARY)
+			dict_size = pg.num_present;
+		if (pg.encoding == HY_PQ_ENC_PLAIN || pg.header.type == HY_PQ_PAGE_DICTIONARY) {
 			rc = hy__pq_plain_decode(se->type, se->type_length, pg.values,
 						 pg.values_len, pg.num_present, scratch, &v, &err);
+		} else if (pg.encoding == HY_PQ_ENC_RLE_DICTIONARY ||
+			   pg.encoding == HY_PQ_ENC_PLAIN_DICTIONARY) {
+			hy_buf_clear(scratch);
+			rc = hy_buf_reserve(scratch, (size_t)pg.num_present * sizeof(uint32_t),
+					    &err);
+			if (rc == 0)
+				rc = hy__pq_dict_indices(pg.values, pg.values_len,
+							 (uint32_t *)(void *)scratch->data,
+							 pg.num_present, dict_size, &err);
+		}
 	}
 	hy__pq_pages_close(&pr);
 }

@@ -43,7 +43,8 @@ struct tally {
 	int64_t first[8]; /* the first values, in order */
 	size_t nfirst;
 	uint32_t dict_size;
-	int64_t dict[64]; /* INT32/INT64 dictionary entries (the first 64) */
+	uint32_t max_index; /* largest dictionary index of the last page */
+	int64_t dict[64];   /* INT32/INT64 dictionary entries (the first 64) */
 };
 
 static int64_t int_at(const struct hy__pq_plain *v, size_t i)
@@ -111,21 +112,20 @@ static int walk_chunk(const struct file *f, size_t rg, size_t col, bool crc, str
 			if (rc == 0 && type == HY_PQ_BOOLEAN)
 				for (size_t i = 0; i < v.count; i++)
 					add_value(t, v.bools[i]);
-		} else if ((pg.encoding == HY_PQ_ENC_RLE_DICTIONARY ||
-			    pg.encoding == HY_PQ_ENC_PLAIN_DICTIONARY) &&
-			   pg.values_len > 0 && (type == HY_PQ_INT32 || type == HY_PQ_INT64)) {
-			/* 1 byte of bit width, then RLE-hybrid indices */
-			struct hy__pq_rle r;
-			uint32_t idx;
+		} else if (pg.encoding == HY_PQ_ENC_RLE_DICTIONARY ||
+			   pg.encoding == HY_PQ_ENC_PLAIN_DICTIONARY) {
+			uint32_t *idx = malloc(sizeof(uint32_t) * (pg.num_present + 1));
 
-			hy__pq_rle_init(&r, pg.values + 1, pg.values_len - 1, pg.values[0]);
+			assert_non_null(idx);
+			rc = hy__pq_dict_indices(pg.values, pg.values_len, idx, pg.num_present,
+						 t->dict_size, err);
+			t->max_index = 0;
 			for (uint32_t i = 0; rc == 0 && i < pg.num_present; i++) {
-				rc = hy__pq_rle_get(&r, &idx, 1, err);
-				if (rc == 0 && (idx >= t->dict_size || idx >= 64))
-					rc = hy_error_set(err, HY_EFORMAT, "index %u", idx);
-				if (rc == 0)
-					add_value(t, t->dict[idx]);
+				t->max_index = idx[i] > t->max_index ? idx[i] : t->max_index;
+				if ((type == HY_PQ_INT32 || type == HY_PQ_INT64) && idx[i] < 64)
+					add_value(t, t->dict[idx[i]]);
 			}
+			free(idx);
 		}
 	}
 	hy__pq_pages_close(&pr);
@@ -280,6 +280,15 @@ static void test_dictionary_and_levels(void **state)
 		walk_ok(&f, 0, c, true, &t);
 	file_close(&f);
 
+	/* dictionary indices of bit width 0: all zero (legal, all oracles agree) */
+	file_open(&f, "bad_data/ARROW-GH-43605.parquet");
+	walk_ok(&f, 0, 0, true, &t);
+	assert_int_equal(t.levels, 21186);
+	assert_true(t.present > 0);
+	assert_int_equal(t.max_index, 0);
+	assert_int_equal(t.sum, t.dict[0] * (int64_t)t.present);
+	file_close(&f);
+
 	/* optional struct of an optional int, always null: def levels 0/1 of 2 */
 	file_open(&f, "data/nulls.snappy.parquet");
 	walk_ok(&f, 0, 0, true, &t);
@@ -375,6 +384,30 @@ static void test_corpus_chunks(void **state)
 	assert_true(chunks_failed >= 3 && chunks_failed < 20);
 }
 
+static void test_dict_indices(void **state)
+{
+	/* width 2: RLE run of 3 x 2, then a bit-packed group 0,1,2,3,0,1,2,3 */
+	static const uint8_t ok[] = {2, 0x06, 0x02, 0x03, 0xe4, 0xe4};
+	static const uint8_t past[] = {2, 0x02, 0x03};
+	uint32_t out[11];
+	struct hy_error err = {0};
+
+	(void)state;
+	assert_int_equal(hy__pq_dict_indices(ok, sizeof(ok), out, 11, 4, &err), 0);
+	assert_int_equal(out[0], 2);
+	assert_int_equal(out[2], 2);
+	assert_int_equal(out[3], 0);
+	assert_int_equal(out[6], 3);
+	assert_int_equal(out[10], 3);
+	assert_int_equal(hy__pq_dict_indices(ok, sizeof(ok), out, 11, 3, &err), HY_EFORMAT);
+	assert_string_equal(err.msg, "dictionary index 3 past the 3 dictionary entries");
+	hy_error_init(&err);
+	assert_int_equal(hy__pq_dict_indices(past, sizeof(past), out, 1, 3, &err), HY_EFORMAT);
+	hy_error_init(&err);
+	assert_int_equal(hy__pq_dict_indices(ok, 0, out, 1, 3, &err), HY_EFORMAT);
+	assert_int_equal(hy__pq_dict_indices(ok, 0, out, 0, 0, &err), 0); /* nothing wanted */
+}
+
 static void test_plain_decode(void **state)
 {
 	static const uint8_t ba[] = {3, 0, 0, 0, 'a', 'b', 'c', 0, 0, 0, 0, 1, 0, 0, 0, 'z'};
@@ -427,5 +460,6 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_bad_pages),
 	cmocka_unit_test(test_corpus_chunks),
 	cmocka_unit_test(test_plain_decode),
+	cmocka_unit_test(test_dict_indices),
 };
 HY_TEST_MAIN(tests)

@@ -186,6 +186,11 @@ int hy__pq_rle_get(struct hy__pq_rle *r, uint32_t *out, size_t n, struct hy_erro
 /* Legacy BIT_PACKED (MSB-first, no header): `n` values from `len` bytes. */
 int hy__pq_bit_packed_msb(const uint8_t *buf, size_t len, int bit_width, uint32_t *out, size_t n,
 			  struct hy_error *err) HY_WUR;
+/* The values section of a PLAIN_DICTIONARY / RLE_DICTIONARY data page: one
+ * byte of bit width, then `n` RLE-hybrid indices, each checked against
+ * dict_size (HY_EFORMAT past it). */
+int hy__pq_dict_indices(const uint8_t *buf, size_t len, uint32_t *out, size_t n, uint32_t dict_size,
+			struct hy_error *err) HY_WUR;
 /* Bits needed for values up to max_value (0 for 0). */
 int hy__pq_bit_width(uint32_t max_value);
 

@@ -157,3 +157,23 @@ int hy__pq_bit_width(uint32_t max_value)
 	}
 	return w;
 }
+
+int hy__pq_dict_indices(const uint8_t *buf, size_t len, uint32_t *out, size_t n, uint32_t dict_size,
+			struct hy_error *err)
+{
+	struct hy__pq_rle r;
+
+	if (n == 0)
+		return 0;
+	if (len < 1)
+		return HY__PQ_FAIL(err, HY_EFORMAT, "dictionary indices without their bit width");
+	/* width 0 is legal: every index is 0 (bad_data/ARROW-GH-43605) */
+	hy__pq_rle_init(&r, buf + 1, len - 1, buf[0]);
+	HY_TRY(hy__pq_rle_get(&r, out, n, err));
+	for (size_t i = 0; i < n; i++)
+		if (out[i] >= dict_size)
+			return HY__PQ_FAIL(err, HY_EFORMAT,
+					   "dictionary index %u past the %u dictionary entries",
+					   out[i], dict_size);
+	return 0;
+}
