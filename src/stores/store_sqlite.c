@@ -214,20 +214,29 @@ static const char *affinity_decl(enum affinity aff)
 	return "";
 }
 
-/* Whether an existing column of affinity `have` stores values hygge binds
- * for `want` unchanged. Affinity converts values on the way in (an INTEGER
- * into a REAL column becomes a float, a decimal's text into a NUMERIC column
- * a lossy float, an integer into a TEXT column text), so only the pairs
- * where no conversion happens are accepted. */
-static bool affinity_fits(enum affinity have, enum affinity want)
+/* Whether an existing column of affinity `have` takes values of `type`
+ * without changing them behind the user's back. Affinity converts values on
+ * the way in: an integer into a REAL column becomes a float (big ones lose
+ * digits), a number into a TEXT column text, and a string that looks like a
+ * number ("00123") into a NUMERIC column a number. Those pairs are conflicts.
+ * NUMERIC columns (DATETIME, DATE, BOOLEAN, DECIMAL(p,s) made by other tools)
+ * accept numbers, and the text forms of dates, times, timestamps and UUIDs,
+ * which never parse as numbers; decimals too, as the user's own declaration
+ * asks SQLite to store them as numbers. */
+static bool type_fits(enum affinity have, const struct hy_dtype *type)
 {
-	if (want == AFF_ANY || have == want)
+	enum affinity want = dtype_affinity(type);
+
+	if (want == AFF_ANY || have == want || have == AFF_NONE)
 		return true;
-	if (have == AFF_NONE && want != AFF_ANY)
-		return true; /* no affinity: stored as bound */
-	if (have == AFF_NUMERIC)
-		return want == AFF_INTEGER || want == AFF_REAL;
-	return false;
+	if (have != AFF_NUMERIC)
+		return false;
+	switch (type->id) {
+	case HY_STRING:
+	case HY_BINARY:
+	case HY_FIXED_BINARY: return false;
+	default: return true;
+	}
 }
 
 static enum bind_kind dtype_bind_kind(const struct hy_dtype *type)
@@ -612,7 +621,7 @@ static int check_conflicts(struct hy_sqlite_sink *s, const struct hy_schema *sch
 		enum affinity want = dtype_affinity(&f->type);
 		char tname[96];
 
-		if (c == NULL || affinity_fits(c->aff, want))
+		if (c == NULL || type_fits(c->aff, &f->type))
 			continue;
 		hy_dtype_format(&f->type, tname, sizeof(tname));
 		return hy_error_set(err, HY_ECONFIG,
@@ -1027,6 +1036,10 @@ int hy_sqlite_sink_write(struct hy_sqlite_sink *s, struct hy_batch *batch, struc
 	}
 	if (batch->nrows == 0)
 		return 0;
+	if (hy_schema_nfields(batch->schema) == 0) {
+		rc = hy_error_set(err, HY_EINVAL, "a batch with rows but no columns");
+		goto out;
+	}
 	if (s->state == ST_IDLE)
 		rc = begin_load(s, err);
 	if (rc == 0 && s->insert_schema != batch->schema &&

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -843,6 +845,74 @@ static void test_identifiers_are_quoted(void **state)
 	rm_tree(dir);
 }
 
+/* Declared types other tools write (NUMERIC affinity for DATETIME, BOOLEAN,
+ * DECIMAL) take hygge's values; a string into such a column is refused, as
+ * SQLite would turn "00123" into 123. */
+static void test_tables_made_by_other_tools(void **state)
+{
+	const char *dir = tmp_dir();
+	const char *path = path_in(dir, "legacy.db");
+	static const char *const names[] = {"ID", "at", "price", "name", "flag", "day"};
+	struct hy_column *cols[6];
+	struct hy_builder *b;
+	struct hy_batch *batch;
+	struct hy_dtype t;
+	struct hy_error err = {0};
+	sqlite3 *db;
+
+	(void)state;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "CREATE TABLE legacy (id INTEGER PRIMARY KEY, at DATETIME, "
+				      "price DECIMAL(10,2), name VARCHAR(20), flag BOOLEAN, "
+				      "day DATE, note TEXT DEFAULT 'n/a')",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+
+	b = new_builder(hy_dtype_simple(HY_INT64));
+	assert_int_equal(hy_builder_append_i64(b, 7, &err), 0);
+	cols[0] = finish_col(b);
+	assert_int_equal(hy_dtype_timestamp(HY_UNIT_SECOND, NULL, &t, &err), 0);
+	b = new_builder(t);
+	assert_int_equal(hy_builder_append_i64(b, 86400, &err), 0);
+	cols[1] = finish_col(b);
+	assert_int_equal(hy_dtype_decimal(10, 2, &t, &err), 0);
+	b = new_builder(t);
+	assert_int_equal(hy_builder_append_i64(b, 1999, &err), 0);
+	cols[2] = finish_col(b);
+	b = new_builder(hy_dtype_simple(HY_STRING));
+	assert_int_equal(hy_builder_append_str(b, "ann", 3, &err), 0);
+	cols[3] = finish_col(b);
+	b = new_builder(hy_dtype_simple(HY_BOOL));
+	assert_int_equal(hy_builder_append_bool(b, true, &err), 0);
+	cols[4] = finish_col(b);
+	b = new_builder(hy_dtype_simple(HY_DATE));
+	assert_int_equal(hy_builder_append_i64(b, 1, &err), 0);
+	cols[5] = finish_col(b);
+	batch = batch_of(6, names, cols);
+	run_ok(path, "legacy", HY_SQLITE_INCREMENTAL, &batch, 1);
+	assert_string_equal(warnings, "");
+	db = db_open(path);
+	assert_string_equal(q1(db, "SELECT id || ' ' || quote(at) || ' ' || typeof(price) || ' ' "
+				   "|| price || ' ' || name || ' ' || flag || ' ' || day || ' ' "
+				   "|| note FROM legacy"),
+			    "7 '1970-01-02T00:00:00' real 19.99 ann 1 1970-01-02 n/a");
+	sqlite3_close(db);
+
+	batch = one_string_col("at", "00123");
+	assert_int_equal(run(path, "legacy", HY_SQLITE_INCREMENTAL, &batch, 1, &err), HY_ECONFIG);
+	assert_non_null(strstr(err.msg, "column \"at\": the table declares it DATETIME but the "
+					"data is string"));
+	/* A primary key clash is the table's rule, reported with the row. */
+	hy_error_init(&err);
+	batch = rows_batch(7, 1, false);
+	assert_int_equal(run(path, "legacy", HY_SQLITE_INCREMENTAL, &batch, 1, &err), HY_EFORMAT);
+	assert_non_null(strstr(err.msg, "insert row 0 of a batch: UNIQUE constraint failed"));
+	assert_int_equal(count_rows(path, "legacy"), 1);
+	rm_tree(dir);
+}
+
 /* ---- files, locks, permissions ---- */
 
 static void test_parent_directories_are_created(void **state)
@@ -896,19 +966,25 @@ static void test_locked_database_is_transient(void **state)
 	rm_tree(dir);
 }
 
-/* Runs one incremental load of `path` as the unprivileged user "nobody" when
- * the tests run as root (root ignores file modes), else in this process; the
- * status comes back as the return value and the message in `msg`. */
-static int run_unprivileged(const char *path, char *msg, size_t size)
+enum child_mode {
+	CHILD_NOBODY,     /* as the unprivileged user "nobody" (root ignores file modes) */
+	CHILD_SMALL_DISK, /* with files capped at 512 KiB: writes past it fail as on a full disk */
+};
+
+/* Runs one load of `nrows` rows into `path` table t in a child process set up
+ * by `mode`; returns the status (100: the setup failed) and puts the message
+ * in `msg`. CHILD_NOBODY runs in this process when the tests are not root. */
+static int run_in_child(const char *path, enum child_mode mode, enum hy_sqlite_run_type run_type,
+			int64_t nrows, char *msg, size_t size)
 {
 	int fds[2], status = 0;
 	pid_t pid;
 	ssize_t n;
 
-	if (geteuid() != 0) {
+	if (mode == CHILD_NOBODY && geteuid() != 0) {
 		struct hy_error err = {0};
-		struct hy_batch *b = rows_batch(0, 1, false);
-		int rc = run(path, "t", HY_SQLITE_INCREMENTAL, &b, 1, &err);
+		struct hy_batch *b = rows_batch(0, nrows, false);
+		int rc = run(path, "t", run_type, &b, 1, &err);
 
 		snprintf(msg, size, "%s", err.msg);
 		return rc;
@@ -918,14 +994,18 @@ static int run_unprivileged(const char *path, char *msg, size_t size)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		struct hy_error err = {0};
+		struct rlimit small = {512 << 10, 512 << 10};
 		struct hy_batch *b;
 		int rc;
 
 		close(fds[0]);
-		if (setgid(65534) != 0 || setuid(65534) != 0)
+		if (mode == CHILD_NOBODY && (setgid(65534) != 0 || setuid(65534) != 0))
 			_exit(100);
-		b = rows_batch(0, 1, false);
-		rc = run(path, "t", HY_SQLITE_INCREMENTAL, &b, 1, &err);
+		if (mode == CHILD_SMALL_DISK &&
+		    (signal(SIGXFSZ, SIG_IGN) == SIG_ERR || setrlimit(RLIMIT_FSIZE, &small) != 0))
+			_exit(100);
+		b = rows_batch(0, nrows, false);
+		rc = run(path, "t", run_type, &b, 1, &err);
 		if (write(fds[1], err.msg, strlen(err.msg)) < 0)
 			_exit(101);
 		_exit(rc);
@@ -937,6 +1017,32 @@ static int run_unprivileged(const char *path, char *msg, size_t size)
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
 	return WEXITSTATUS(status);
+}
+
+static int run_unprivileged(const char *path, char *msg, size_t size)
+{
+	return run_in_child(path, CHILD_NOBODY, HY_SQLITE_INCREMENTAL, 1, msg, size);
+}
+
+static void test_full_disk_is_a_clear_error(void **state)
+{
+	const char *dir = tmp_dir();
+	const char *path = path_in(dir, "full.db");
+	struct hy_batch *b = rows_batch(0, 100, false);
+	char msg[HY_ERROR_MSG_MAX];
+	int rc;
+
+	(void)state;
+	run_ok(path, "t", HY_SQLITE_FULL_DROP, &b, 1);
+	rc = run_in_child(path, CHILD_SMALL_DISK, HY_SQLITE_FULL_DROP, 200000, msg, sizeof(msg));
+	assert_int_equal(rc, HY_EIO);
+	assert_non_null(strstr(msg, path));
+	if (strstr(msg, "disk full") == NULL && strstr(msg, "I/O error") == NULL)
+		fail_msg("unexpected message: %s", msg);
+	/* The failed load left the old table and no staging. */
+	assert_int_equal(count_rows(path, "t"), 100);
+	assert_false(table_exists(path, "t__hygge_tmp"));
+	rm_tree(dir);
 }
 
 static void test_read_only_database_is_a_clear_error(void **state)
@@ -1068,6 +1174,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_read_only_database_is_a_clear_error),
 	cmocka_unit_test(test_read_only_directory_is_a_clear_error),
 	cmocka_unit_test(test_not_a_database_is_a_clear_error),
+	cmocka_unit_test(test_full_disk_is_a_clear_error),
+	cmocka_unit_test(test_tables_made_by_other_tools),
 	cmocka_unit_test(test_allocation_failures),
 };
 HY_TEST_MAIN(tests)
