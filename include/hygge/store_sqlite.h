@@ -73,10 +73,12 @@ struct hy_sqlite_sink_config {
 
 struct hy_sqlite_sink;
 
-/* Creates the parent directories of `path`, opens (or creates) the database
- * and checks that it is writable. Takes no lock: a run that never writes a row
- * changes nothing but the directories and, for a new path, an empty database
- * file. `config` is copied. `*out` is freed with hy_sqlite_sink_close(). */
+/* Creates the parent directories of `path`, opens (or creates) the database,
+ * sets the connection's pragmas (WAL unless HY_SQLITE_JOURNAL_KEEP) and checks
+ * that it is writable. Holds no lock once it returns: a run that never writes
+ * a row changes nothing but the directories and, for a new path, an empty
+ * database file. Call it only for a real run (a dry run creates nothing).
+ * `config` is copied. `*out` is freed with hy_sqlite_sink_close(). */
 int hy_sqlite_sink_open(struct hy_sqlite_sink **out, const struct hy_sqlite_sink_config *config,
 			struct hy_error *err) HY_WUR;
 

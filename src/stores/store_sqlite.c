@@ -9,11 +9,12 @@
  * journal undoes the unfinished transaction). Why WAL, which pragmas and the
  * type mapping: docs/internals/stores-sqlite.md.
  *
- * Rows go through one prepared `INSERT INTO t (cols) VALUES (?, ...)` per
- * batch schema, bound value by value: strings and blobs point into the batch
- * (SQLITE_STATIC: the batch outlives the step), dates, times, timestamps,
- * decimals and UUIDs are formatted into a fixed scratch area per column. No
- * allocation per row or per value.
+ * Rows go through two statements prepared once per batch schema, a 32-row
+ * `INSERT INTO t (cols) VALUES (?, ...), ...` for full groups and a one-row
+ * one for the tail, bound value by value: strings and blobs point into the
+ * batch (SQLITE_STATIC: the batch outlives the step), dates, times,
+ * timestamps, decimals and UUIDs are formatted into a scratch slot per
+ * parameter. No allocation per row or per value.
  */
 #include "hygge/store_sqlite.h"
 
@@ -79,7 +80,7 @@ struct table_col {
 	enum affinity aff;
 };
 
-/* How one batch column is bound; `scratch` holds formatted text for the step. */
+/* How one batch column is bound; `col` is set per batch. */
 struct bind_col {
 	enum bind_kind kind;
 	enum hy_time_unit unit;
@@ -849,10 +850,9 @@ static bool format_timestamp(int64_t v, enum hy_time_unit unit, bool zoned, char
 		return false;
 	*p++ = 'T';
 	p = format_tod(rem, unit, p);
-	if (zoned) {
-		memcpy(p, "+00:00", 6);
-		p += 6;
-	}
+	if (zoned) /* the value is UTC; the scratch slot is not a C string */
+		for (const char *z = "+00:00"; *z; z++)
+			*p++ = *z;
 	*len = (int)(p - start);
 	return true;
 }

@@ -747,6 +747,36 @@ static void test_empty_runs_keep_the_destination(void **state)
 	rm_tree(dir);
 }
 
+static void test_calls_out_of_order(void **state)
+{
+	const char *dir = tmp_dir();
+	const char *path = path_in(dir, "o.db");
+	struct hy_sqlite_sink_config c = config(path, "t", HY_SQLITE_INCREMENTAL);
+	struct hy_sqlite_sink *s = NULL;
+	struct hy_batch *b = rows_batch(0, 2, false);
+	struct hy_error err = {0};
+
+	(void)state;
+	assert_int_equal(hy_sqlite_sink_open(&s, &c, &err), 0);
+	assert_int_equal(hy_sqlite_sink_write(s, NULL, &err), HY_EINVAL);
+	assert_non_null(strstr(err.msg, "table t: cannot write a null batch"));
+	hy_sqlite_sink_close(s);
+
+	assert_int_equal(hy_sqlite_sink_open(&s, &c, &err), 0);
+	hy_error_init(&err);
+	assert_int_equal(hy_sqlite_sink_write(s, b, &err), 0);
+	assert_int_equal(hy_sqlite_sink_finish(s, &err), 0);
+	assert_int_equal(hy_sqlite_sink_write(s, b, &err), HY_ESTATE);
+	assert_non_null(strstr(err.msg, "write after the run ended"));
+	hy_error_init(&err);
+	assert_int_equal(hy_sqlite_sink_finish(s, &err), HY_ESTATE);
+	hy_sqlite_sink_abort(s); /* after a publish: changes nothing */
+	hy_sqlite_sink_close(s);
+	hy_batch_unref(b);
+	assert_int_equal(count_rows(path, "t"), 2);
+	rm_tree(dir);
+}
+
 /* ---- schema evolution ---- */
 
 static void test_new_columns_are_added_with_a_warning(void **state)
@@ -1165,6 +1195,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_full_drop_abort_keeps_old_table),
 	cmocka_unit_test(test_full_drop_replaces_a_stale_staging_table),
 	cmocka_unit_test(test_empty_runs_keep_the_destination),
+	cmocka_unit_test(test_calls_out_of_order),
 	cmocka_unit_test(test_new_columns_are_added_with_a_warning),
 	cmocka_unit_test(test_schema_change_within_a_run),
 	cmocka_unit_test(test_type_conflict_is_a_clear_error),
