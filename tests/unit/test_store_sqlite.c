@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hy_test.h"
@@ -194,6 +195,14 @@ static bool table_exists(const char *path, const char *table)
 	n = qint(db, sql);
 	sqlite3_close(db);
 	return n == 1;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 /* ---- running the sink ---- */
@@ -777,6 +786,30 @@ static void test_calls_out_of_order(void **state)
 	rm_tree(dir);
 }
 
+static void test_journal_mode_can_be_kept(void **state)
+{
+	const char *dir = tmp_dir();
+	const char *path = path_in(dir, "keep.db");
+	struct hy_sqlite_sink_config c = config(path, "t", HY_SQLITE_FULL_DROP);
+	struct hy_sqlite_sink *s = NULL;
+	struct hy_batch *b = rows_batch(0, 40, false);
+	struct hy_error err = {0};
+	sqlite3 *db;
+
+	(void)state;
+	c.journal = HY_SQLITE_JOURNAL_KEEP;
+	assert_int_equal(hy_sqlite_sink_open(&s, &c, &err), 0);
+	assert_int_equal(hy_sqlite_sink_write(s, b, &err), 0);
+	assert_int_equal(hy_sqlite_sink_finish(s, &err), 0);
+	hy_sqlite_sink_close(s);
+	hy_batch_unref(b);
+	db = db_open(path);
+	assert_string_equal(q1(db, "PRAGMA journal_mode"), "delete");
+	assert_string_equal(q1(db, "SELECT count(*) || ' ' || sum(id) FROM t"), "40 780");
+	sqlite3_close(db);
+	rm_tree(dir);
+}
+
 /* ---- schema evolution ---- */
 
 static void test_new_columns_are_added_with_a_warning(void **state)
@@ -969,6 +1002,7 @@ static void test_locked_database_is_transient(void **state)
 	struct hy_sqlite_sink *s = NULL;
 	struct hy_error err = {0};
 	sqlite3 *holder;
+	double t0;
 
 	(void)state;
 	run_ok(path, "t", HY_SQLITE_INCREMENTAL, &b, 1);
@@ -977,7 +1011,10 @@ static void test_locked_database_is_transient(void **state)
 	c.busy_timeout_ms = 50;
 	assert_int_equal(hy_sqlite_sink_open(&s, &c, &err), 0);
 	b = rows_batch(3, 3, false);
+	t0 = now_ms();
 	assert_int_equal(hy_sqlite_sink_write(s, b, &err), HY_ETIMEOUT);
+	assert_true(now_ms() - t0 >= 45); /* it waited for the lock first */
+	assert_non_null(strstr(err.msg, "waited 50 ms"));
 	assert_true(hy_sqlite_status_is_transient(err.code));
 	assert_non_null(strstr(err.msg, "database is locked"));
 	assert_non_null(strstr(err.msg, "another process is writing; retry later"));
@@ -1196,6 +1233,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_full_drop_replaces_a_stale_staging_table),
 	cmocka_unit_test(test_empty_runs_keep_the_destination),
 	cmocka_unit_test(test_calls_out_of_order),
+	cmocka_unit_test(test_journal_mode_can_be_kept),
 	cmocka_unit_test(test_new_columns_are_added_with_a_warning),
 	cmocka_unit_test(test_schema_change_within_a_run),
 	cmocka_unit_test(test_type_conflict_is_a_clear_error),
