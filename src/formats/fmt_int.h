@@ -115,6 +115,45 @@ int hy__sink_flush(struct hy__sink *s, struct hy_error *err) HY_WUR;
 int hy__sink_maybe_flush(struct hy__sink *s, struct hy_error *err) HY_WUR;
 void hy__sink_close(struct hy__sink *s);
 
+/* ---- NDJSON: one object per line (ndjson_scan.c) ---- */
+
+enum hy__json_kind {
+	HY__J_NULL,
+	HY__J_BOOL,
+	HY__J_INT,    /* integer that fits int64 */
+	HY__J_BIGINT, /* integer that does not */
+	HY__J_REAL,
+	HY__J_STR,
+	HY__J_NESTED, /* object or array: its exact text */
+};
+
+/* Spans are offsets into the line, or into `unesc` when *_in_buf (a string
+ * that had escapes, unescaped); resolve with hy__json_key/_value. */
+struct hy__json_member {
+	size_t key_off, key_len;
+	size_t val_off, val_len;
+	bool key_in_buf, val_in_buf;
+	enum hy__json_kind kind;
+};
+
+/* Reused from line to line. */
+struct hy__json_obj {
+	const char *line;
+	struct hy__json_member *members;
+	size_t n, cap;
+	struct hy_buf unesc;
+};
+
+void hy__json_obj_init(struct hy__json_obj *obj, size_t max_bytes);
+void hy__json_obj_reset(struct hy__json_obj *obj);
+/* Scans `line` (UTF-8, exactly one object and white space). HY_EFORMAT
+ * "malformed JSON at column N: expected ..., found ..." otherwise. */
+int hy__json_scan_object(struct hy__json_obj *obj, const char *line, size_t n,
+			 struct hy_error *err) HY_WUR;
+struct hy_str hy__json_key(const struct hy__json_obj *obj, const struct hy__json_member *m);
+/* Strings: the unescaped text; everything else: the text as written. */
+struct hy_str hy__json_value(const struct hy__json_obj *obj, const struct hy__json_member *m);
+
 /* ---- CSV reader internals (csv_reader.c, csv_infer.c) ---- */
 
 struct hy__csv_field {

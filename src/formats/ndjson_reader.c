@@ -1,24 +1,22 @@
-/* NDJSON reader: one JSON object per line (jansson parses each line), blank
- * lines skipped, a schema inferred from the first infer_schema_rows objects
- * (or given), then the file is read again from the start into builders.
+/* NDJSON reader: one JSON object per line (ndjson_scan.c scans each line
+ * in place, no tree, no allocation per value), blank lines skipped, a schema inferred from the
+ * first infer_schema_rows objects (or given), then the file is read again from the start into
+ * builders.
  *
  * Per key the sample records which JSON kinds it saw (null does not vote):
  * only booleans -> bool; only integers -> int64; integers and reals ->
- * float64; anything else (strings, nested objects/arrays, mixtures) ->
- * string, where a non-string value is kept as its compact JSON text. Keys
+ * float64; anything else (strings, nested objects/arrays, integers past
+ * int64, mixtures) -> string, where a non-string value is kept as its JSON
+ * text exactly as written. Keys
  * are ordered as first seen; a key absent from a row is null; a key that
  * first appears after the sample is ignored. */
-#include <jansson.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "fmt_int.h"
 #include "hygge/alloc.h"
 
-enum { J_BOOL = 1, J_INT = 2, J_REAL = 4, J_STR = 8, J_NESTED = 16 };
-
-#define SCRATCH_MAX HY_FMT_DEFAULT_MAX_LINE
+enum { J_BOOL = 1, J_INT = 2, J_REAL = 4, J_STR = 8, J_NESTED = 16, J_BIG = 32 };
 
 struct hy_ndjson_reader {
 	struct hy__src src;
@@ -32,19 +30,11 @@ struct hy_ndjson_reader {
 	size_t ncols;
 	struct hy_builder **builders;
 	bool *filled;
-	struct hy_buf scratch; /* JSON text of nested values */
+	struct hy__json_obj obj;     /* the current line's members */
+	char key[HY_MAX_FIELD_NAME]; /* NUL-terminated key for lookups */
 	int failed;
 	bool at_end;
 };
-
-static pthread_once_t alloc_once = PTHREAD_ONCE_INIT;
-
-static void set_alloc(void)
-{
-	/* jansson's allocations go through hy_malloc: failure injection and
-	 * one allocator for the whole process. */
-	json_set_alloc_funcs(hy_malloc, hy_free);
-}
 
 void hy_ndjson_options_init(struct hy_ndjson_options *opts)
 {
@@ -101,26 +91,14 @@ static int read_line(struct hy_ndjson_reader *r, bool *got, struct hy_error *err
 	}
 }
 
-static int parse_line(struct hy_ndjson_reader *r, json_t **out, struct hy_error *err)
+static int parse_line(struct hy_ndjson_reader *r, struct hy_error *err)
 {
-	json_error_t jerr;
-	json_t *v =
-		json_loadb((const char *)r->line.data, r->line.len, JSON_REJECT_DUPLICATES, &jerr);
+	struct hy_error scratch = {0};
+	int rc = hy__json_scan_object(&r->obj, (const char *)r->line.data, r->line.len, &scratch);
 
-	*out = NULL;
-	if (v == NULL) {
-		if (json_error_code(&jerr) == json_error_out_of_memory)
-			return hy_error_set(err, HY_ENOMEM, "out of memory reading %s",
-					    r->src.name);
-		return hy_error_set(err, HY_EFORMAT, "%s:%lld:%d: malformed JSON: %s", r->src.name,
-				    (long long)r->line_no, jerr.column, jerr.text);
-	}
-	if (!json_is_object(v)) {
-		json_decref(v);
-		return hy_error_set(err, HY_EFORMAT, "%s:%lld: expected a JSON object on each line",
-				    r->src.name, (long long)r->line_no);
-	}
-	*out = v;
+	if (rc != 0)
+		return hy_error_set(err, rc, "%s:%lld: %s", r->src.name, (long long)r->line_no,
+				    scratch.msg);
 	return 0;
 }
 
@@ -141,26 +119,31 @@ static void infer_reset(struct infer *inf)
 	memset(inf, 0, sizeof(*inf));
 }
 
-static unsigned json_kind(const json_t *v)
+static unsigned json_kind(enum hy__json_kind k)
 {
-	switch (json_typeof(v)) {
-	case JSON_TRUE:
-	case JSON_FALSE: return J_BOOL;
-	case JSON_INTEGER: return J_INT;
-	case JSON_REAL: return J_REAL;
-	case JSON_STRING: return J_STR;
-	case JSON_NULL: return 0;
+	switch (k) {
+	case HY__J_BOOL: return J_BOOL;
+	case HY__J_INT: return J_INT;
+	case HY__J_BIGINT: return J_BIG;
+	case HY__J_REAL: return J_REAL;
+	case HY__J_STR: return J_STR;
+	case HY__J_NULL: return 0;
 	default: return J_NESTED;
 	}
 }
 
-static int infer_key(struct infer *inf, size_t hint, const char *key, unsigned kind,
+static bool name_is(const char *name, struct hy_str key)
+{
+	return strncmp(name, key.ptr, key.len) == 0 && name[key.len] == 0;
+}
+
+static int infer_key(struct infer *inf, size_t hint, struct hy_str key, unsigned kind,
 		     struct hy_error *err)
 {
 	size_t i = hint;
 
-	if (i >= inf->n || strcmp(inf->names[i], key) != 0)
-		for (i = 0; i < inf->n && strcmp(inf->names[i], key) != 0; i++)
+	if (i >= inf->n || !name_is(inf->names[i], key))
+		for (i = 0; i < inf->n && !name_is(inf->names[i], key); i++)
 			;
 	if (i == inf->n) {
 		if (inf->n == inf->cap) {
@@ -181,7 +164,7 @@ static int infer_key(struct infer *inf, size_t hint, const char *key, unsigned k
 			inf->kinds = kinds;
 			inf->cap = cap;
 		}
-		inf->names[inf->n] = hy_strdup(key);
+		inf->names[inf->n] = hy_strndup(key.ptr, key.len);
 		if (inf->names[inf->n] == NULL)
 			return hy_error_set(err, HY_ENOMEM, "out of memory inferring keys");
 		inf->kinds[inf->n++] = 0;
@@ -205,21 +188,15 @@ static int sample(struct hy_ndjson_reader *r, struct infer *inf, struct hy_error
 {
 	for (long rows = 0; rows < r->infer_rows; rows++) {
 		bool got;
-		json_t *obj, *v;
-		const char *key;
-		size_t pos = 0;
 		int rc = 0;
 
 		HY_TRY(read_line(r, &got, err));
 		if (!got)
 			break;
-		HY_TRY(parse_line(r, &obj, err));
-		json_object_foreach(obj, key, v)
-		{
-			if (rc == 0)
-				rc = infer_key(inf, pos++, key, json_kind(v), err);
-		}
-		json_decref(obj);
+		HY_TRY(parse_line(r, err));
+		for (size_t m = 0; m < r->obj.n && rc == 0; m++)
+			rc = infer_key(inf, m, hy__json_key(&r->obj, &r->obj.members[m]),
+				       json_kind(r->obj.members[m].kind), err);
 		if (rc != 0) {
 			hy_error_prefix(err, "%s:%lld", r->src.name, (long long)r->line_no);
 			return rc;
@@ -325,7 +302,6 @@ static int open_common(struct hy_ndjson_reader **out, const char *path, const vo
 	int rc;
 
 	*out = NULL;
-	pthread_once(&alloc_once, set_alloc);
 	if (opts == NULL) {
 		hy_ndjson_options_init(&defaults);
 		opts = &defaults;
@@ -340,7 +316,7 @@ static int open_common(struct hy_ndjson_reader **out, const char *path, const vo
 	r->infer_rows = opts->infer_schema_rows;
 	hy_buf_init(&r->line,
 		    opts->max_line_bytes ? opts->max_line_bytes : HY_FMT_DEFAULT_MAX_LINE);
-	hy_buf_init(&r->scratch, SCRATCH_MAX);
+	hy__json_obj_init(&r->obj, r->line.max);
 	rc = copy_overrides(r, opts, err);
 	if (rc == 0)
 		rc = path ? hy__src_open_path(&r->src, path, opts->block_size, err)
@@ -375,94 +351,87 @@ struct hy_schema *hy_ndjson_reader_schema(const struct hy_ndjson_reader *r)
 
 /* ---- rows ---- */
 
-/* Compact JSON text of `v` in r->scratch. */
-static int dump(struct hy_ndjson_reader *r, const json_t *v, struct hy_error *err)
+static int mismatch(const struct hy_dtype *t, struct hy_str v, struct hy_error *err)
 {
-	size_t n = json_dumpb(v, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY);
+	char tname[64];
+	int q = v.len > HY__QUOTE_MAX ? HY__QUOTE_MAX : (int)v.len;
 
-	if (n == 0)
-		return hy_error_set(err, HY_ENOMEM, "out of memory rendering a JSON value");
-	hy_buf_clear(&r->scratch);
-	HY_TRY(hy_buf_reserve(&r->scratch, n, err));
-	if (json_dumpb(v, (char *)r->scratch.data, n, JSON_COMPACT | JSON_ENCODE_ANY) != n)
-		return hy_error_set(err, HY_ENOMEM, "out of memory rendering a JSON value");
-	r->scratch.len = n;
-	r->scratch.data[n] = 0;
-	return 0;
+	hy_dtype_format(t, tname, sizeof(tname));
+	return hy_error_set(err, HY_EFORMAT, "cannot read %.*s%s as %s", q, v.ptr,
+			    v.len > HY__QUOTE_MAX ? "..." : "", tname);
 }
 
-static int append_value(struct hy_ndjson_reader *r, struct hy_builder *b, const json_t *v,
-			struct hy_error *err)
+/* One member's value into its column's builder. Strings go through the text
+ * parsers (so a date or decimal override reads "2024-01-02" or "12.50");
+ * numbers go through them too, for range checks and exact decimals. */
+static int append_value(struct hy_builder *b, const struct hy__json_obj *obj,
+			const struct hy__json_member *m, struct hy_error *err)
 {
 	const struct hy_dtype *t = hy_builder_type(b);
-	char tname[64];
+	struct hy_str v = hy__json_value(obj, m);
+	bool numeric = t->id == HY_DECIMAL || (t->id >= HY_INT8 && t->id <= HY_FLOAT64);
 
-	switch (json_typeof(v)) {
-	case JSON_NULL: return hy_builder_append_null(b, err);
-	case JSON_STRING:
-		return hy__append_text(b, json_string_value(v), json_string_length(v), err);
-	case JSON_TRUE:
-	case JSON_FALSE:
+	switch (m->kind) {
+	case HY__J_NULL: return hy_builder_append_null(b, err);
+	case HY__J_STR:
+		if (t->id == HY_STRING) /* the scanner checked the UTF-8 */
+			return hy_builder_append_str(b, v.ptr, v.len, err);
+		return hy__append_text(b, v.ptr, v.len, err);
+	case HY__J_BOOL:
 		if (t->id == HY_BOOL)
-			return hy_builder_append_bool(b, json_is_true(v), err);
+			return hy_builder_append_bool(b, v.ptr[0] == 't', err);
 		break;
-	case JSON_INTEGER:
-		if (t->id == HY_FLOAT64 || t->id == HY_FLOAT32)
-			return hy_builder_append_f64(b, (double)json_integer_value(v), err);
-		if (t->id == HY_STRING || t->id == HY_DECIMAL ||
-		    (t->id >= HY_INT8 && t->id <= HY_UINT64))
-			break; /* via the text: range checks with a clear message */
-		goto mismatch;
-	case JSON_REAL:
-		if (t->id == HY_FLOAT64 || t->id == HY_FLOAT32)
-			return hy_builder_append_f64(b, json_real_value(v), err);
-		if (t->id == HY_STRING) {
-			/* shortest text, not jansson's 17 digits */
-			char tmp[HY__SCALAR_MAX];
-			size_t n = hy__fmt_f64(json_real_value(v), tmp);
-
-			return hy_builder_append_str(b, tmp, n, err);
-		}
+	case HY__J_INT:
+	case HY__J_BIGINT:
+	case HY__J_REAL:
+		if (numeric)
+			return hy__append_text(b, v.ptr, v.len, err);
 		break;
-	default: break;
+	case HY__J_NESTED: break;
 	}
-	if (t->id != HY_STRING && t->id != HY_DECIMAL && !json_is_integer(v))
-		goto mismatch;
-	HY_TRY(dump(r, v, err));
-	return hy__append_text(b, (const char *)r->scratch.data, r->scratch.len, err);
-mismatch:
-	hy_dtype_format(t, tname, sizeof(tname));
-	if (dump(r, v, err) != 0)
-		return err->code;
-	return hy_error_set(err, HY_EFORMAT, "cannot read %.*s%s as %s",
-			    (int)(r->scratch.len > HY__QUOTE_MAX ? HY__QUOTE_MAX : r->scratch.len),
-			    (const char *)r->scratch.data,
-			    r->scratch.len > HY__QUOTE_MAX ? "..." : "", tname);
+	if (t->id == HY_STRING)
+		return hy_builder_append_str(b, v.ptr, v.len, err); /* the JSON text */
+	return mismatch(t, v, err);
 }
 
-static int append_row(struct hy_ndjson_reader *r, json_t *obj, struct hy_error *err)
+static long find_column(struct hy_ndjson_reader *r, size_t pos, struct hy_str key)
 {
-	const char *key;
-	json_t *v;
+	/* rows usually list keys in schema order: try that position first */
+	if (pos < r->ncols && name_is(hy_schema_field(r->schema, pos)->name, key))
+		return (long)pos;
+	if (key.len >= sizeof(r->key))
+		return -1; /* longer than any column name */
+	memcpy(r->key, key.ptr, key.len);
+	r->key[key.len] = 0;
+	return hy_schema_find(r->schema, r->key);
+}
 
+static int append_row(struct hy_ndjson_reader *r, struct hy_error *err)
+{
 	memset(r->filled, 0, r->ncols * sizeof(*r->filled));
-	json_object_foreach(obj, key, v)
-	{
-		long i = hy_schema_find(r->schema, key);
+	for (size_t m = 0; m < r->obj.n; m++) {
+		const struct hy__json_member *mem = &r->obj.members[m];
+		struct hy_str key = hy__json_key(&r->obj, mem);
+		long i = find_column(r, m, key);
 		struct hy_error scratch = {0};
 		int rc;
 
 		if (i < 0)
 			continue; /* not in the schema: ignored */
+		if (r->filled[i])
+			return hy_error_set(err, HY_EFORMAT, "%s:%lld: key '%s' appears twice",
+					    r->src.name, (long long)r->line_no,
+					    hy_schema_field(r->schema, (size_t)i)->name);
 		r->filled[i] = true;
-		rc = append_value(r, r->builders[i], v, &scratch);
+		rc = append_value(r->builders[i], &r->obj, mem, &scratch);
 		if (rc != 0)
-			return hy_error_set(err, rc, "%s:%lld: key '%s': %s%s", r->src.name,
-					    (long long)r->line_no, key, scratch.msg,
-					    rc == HY_EFORMAT
-						    ? " (set format_options.schema for this key to "
-						      "read it as another type, e.g. string)"
-						    : "");
+			return hy_error_set(
+				err, rc, "%s:%lld: key '%s': %s%s", r->src.name,
+				(long long)r->line_no, hy_schema_field(r->schema, (size_t)i)->name,
+				scratch.msg,
+				rc == HY_EFORMAT ? " (set format_options.schema for this key to "
+						   "read it as another type, e.g. string)"
+						 : "");
 	}
 	for (size_t i = 0; i < r->ncols; i++)
 		if (!r->filled[i])
@@ -503,7 +472,6 @@ int hy_ndjson_reader_next_batch(struct hy_ndjson_reader *r, int64_t max_rows, st
 		return 0;
 	while (nrows < max_rows && rc == 0) {
 		bool got;
-		json_t *obj;
 
 		rc = read_line(r, &got, err);
 		if (rc != 0)
@@ -512,11 +480,9 @@ int hy_ndjson_reader_next_batch(struct hy_ndjson_reader *r, int64_t max_rows, st
 			r->at_end = true;
 			break;
 		}
-		rc = parse_line(r, &obj, err);
-		if (rc != 0)
-			break;
-		rc = append_row(r, obj, err);
-		json_decref(obj);
+		rc = parse_line(r, err);
+		if (rc == 0)
+			rc = append_row(r, err);
 		nrows++;
 	}
 	if (rc == 0 && nrows > 0)
@@ -532,7 +498,7 @@ void hy_ndjson_reader_close(struct hy_ndjson_reader *r)
 		return;
 	hy__src_close(&r->src);
 	hy_buf_reset(&r->line);
-	hy_buf_reset(&r->scratch);
+	hy__json_obj_reset(&r->obj);
 	for (size_t i = 0; i < r->n_ov; i++) {
 		hy_free((char *)r->ov[i].column);
 		hy_free((char *)r->ov[i].type);
