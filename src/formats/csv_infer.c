@@ -105,10 +105,11 @@ int hy__csv_names(const struct hy_csv_reader *r, bool from_row, char ***out, str
 		return hy_error_set(err, HY_ENOMEM, "out of memory naming CSV columns");
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		const struct hy__csv_field *f = &r->fields[i];
-		const char *p = (const char *)r->row.data + f->off;
+		const char *p = hy__csv_field_ptr(r, f);
 
-		if (from_row && !hy__utf8_valid(p, f->len))
-			rc = hy_error_set(err, HY_EFORMAT, "%s:%lld: header field %zu is not UTF-8",
+		if (from_row && (!hy__utf8_valid(p, f->len) || memchr(p, 0, f->len) != NULL))
+			rc = hy_error_set(err, HY_EFORMAT,
+					  "%s:%lld: header field %zu is not UTF-8 text without NUL",
 					  r->src.name, (long long)r->row_line, i + 1);
 		else if (!from_row || f->len == 0)
 			names[i] = hy_asprintf("column_%zu", i + 1);
@@ -148,8 +149,7 @@ static int vote(const struct hy_csv_reader *r, struct hy__csv_infer *inf, struct
 		if (inf->cand[i] == 0 || hy__csv_is_null(r, f))
 			continue;
 		inf->seen[i] = true;
-		inf->cand[i] =
-			hy__text_kinds((const char *)r->row.data + f->off, f->len, inf->cand[i]);
+		inf->cand[i] = hy__text_kinds(hy__csv_field_ptr(r, f), f->len, inf->cand[i]);
 	}
 	inf->rows++;
 	return 0;

@@ -125,7 +125,7 @@ int hy__csv_restart(struct hy_csv_reader *r, struct hy_error *err)
 
 bool hy__csv_is_null(const struct hy_csv_reader *r, const struct hy__csv_field *f)
 {
-	const char *p = (const char *)r->row.data + f->off;
+	const char *p = hy__csv_field_ptr(r, f);
 
 	if (f->len == 0 && !f->quoted)
 		return true;
@@ -200,17 +200,27 @@ static void newline(struct hy_csv_reader *r)
 	r->col = 1;
 }
 
-/* Handles the BOM prefix; returns true when byte `c` was consumed by it. */
-static bool eat_bom(struct hy_csv_reader *r, uint8_t c)
+/* Handles the BOM prefix; true when byte `c` was consumed by it. A partial
+ * BOM followed by something else was data after all: its bytes go back
+ * into the first field. */
+static int eat_bom(struct hy_csv_reader *r, struct parse *ps, int c, bool *eaten,
+		   struct hy_error *err)
 {
-	if (r->bom >= 3)
-		return false;
-	if (c == bom_bytes[r->bom]) {
+	int matched = r->bom;
+
+	*eaten = false;
+	if (c >= 0 && c == bom_bytes[r->bom]) {
 		r->bom++;
-		return true;
+		*eaten = true;
+		return 0;
 	}
-	r->bom = 3; /* no BOM (a partial one is left as data: invalid UTF-8 later) */
-	return false;
+	r->bom = 3;
+	if (matched == 0)
+		return 0;
+	ps->state = HY__CSV_UNQ;
+	ps->any = true;
+	r->col += matched;
+	return append_run(r, ps, bom_bytes, (size_t)matched, err);
 }
 
 int hy__csv_read_row(struct hy_csv_reader *r, bool *got, struct hy_error *err)
@@ -242,9 +252,14 @@ int hy__csv_read_row(struct hy_csv_reader *r, bool *got, struct hy_error *err)
 				continue;
 			}
 		}
-		if (r->bom < 3 && eat_bom(r, c)) {
-			s->pos++;
-			continue;
+		if (r->bom < 3) {
+			bool eaten;
+
+			HY_TRY(eat_bom(r, &ps, c, &eaten, err));
+			if (eaten) {
+				s->pos++;
+				continue;
+			}
 		}
 		switch (ps.state) {
 		case HY__CSV_START:
@@ -327,6 +342,11 @@ int hy__csv_read_row(struct hy_csv_reader *r, bool *got, struct hy_error *err)
 		r->col++;
 	}
 	/* end of input */
+	if (r->bom < 3) {
+		bool eaten;
+
+		HY_TRY(eat_bom(r, &ps, -1, &eaten, err));
+	}
 	if (ps.state == HY__CSV_Q)
 		return hy_error_set(err, HY_EFORMAT,
 				    "%s:%lld:%lld: unterminated quoted field (the quote opened "
@@ -486,8 +506,8 @@ static int append_row(struct hy_csv_reader *r, struct hy_error *err)
 		if (hy__csv_is_null(r, f))
 			rc = hy_builder_append_null(r->builders[i], &scratch);
 		else
-			rc = hy__append_text(r->builders[i], (const char *)r->row.data + f->off,
-					     f->len, &scratch);
+			rc = hy__append_text(r->builders[i], hy__csv_field_ptr(r, f), f->len,
+					     &scratch);
 		if (rc != 0)
 			return hy_error_set(
 				err, rc, "%s:%lld: column '%s' (field %zu): %s%s", r->src.name,

@@ -13,6 +13,7 @@ struct hy_csv_writer {
 	struct hy_schema *schema;
 	char sep, quote;
 	bool header, header_done;
+	bool at_start;         /* nothing written yet: a leading BOM must be quoted */
 	struct hy_buf scratch; /* hex of binary values */
 };
 
@@ -39,6 +40,7 @@ static int open_common(struct hy_csv_writer **out, int fd, const char *path,
 	w->sep = opts->separator;
 	w->quote = opts->quote_char;
 	w->header = opts->has_header;
+	w->at_start = true;
 	hy_buf_init(&w->scratch, SCRATCH_MAX);
 	rc = hy__sink_open(&w->sink, fd, path, err);
 	if (rc != 0) {
@@ -65,6 +67,9 @@ static bool needs_quotes(const struct hy_csv_writer *w, const uint8_t *p, size_t
 {
 	if (n == 0)
 		return true;
+	/* a field opening the file with U+FEFF would be taken for a BOM */
+	if (w->at_start && n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+		return true;
 	for (size_t i = 0; i < n; i++)
 		if (p[i] == (uint8_t)w->sep || p[i] == (uint8_t)w->quote || p[i] == '\n' ||
 		    p[i] == '\r')
@@ -77,8 +82,10 @@ static int put_field(struct hy_csv_writer *w, const void *data, size_t n, struct
 	const uint8_t *p = data;
 	struct hy_buf *b = &w->sink.buf;
 	size_t start = 0;
+	bool quote = w->quote != 0 && needs_quotes(w, p, n);
 
-	if (w->quote == 0 || !needs_quotes(w, p, n))
+	w->at_start = false;
+	if (!quote)
 		return hy_buf_append(b, p, n, err);
 	HY_TRY(hy_buf_append_byte(b, (uint8_t)w->quote, err));
 	for (size_t i = 0; i < n; i++) {
@@ -147,6 +154,7 @@ int hy_csv_writer_write(struct hy_csv_writer *w, const struct hy_batch *batch, s
 				rc = hy_buf_append_byte(&w->sink.buf, (uint8_t)w->sep, err);
 			if (rc == 0 && !hy_column_is_null(col, row))
 				rc = put_value(w, col, row, err);
+			w->at_start = false;
 		}
 		if (rc == 0)
 			rc = hy_buf_append_byte(&w->sink.buf, '\n', err);

@@ -192,6 +192,14 @@ struct hy_csv_reader {
 	bool at_end;
 };
 
+/* Bytes of a field of the current row (the row buffer may never have been
+ * allocated when every field so far is empty). */
+static inline const char *hy__csv_field_ptr(const struct hy_csv_reader *r,
+					    const struct hy__csv_field *f)
+{
+	return r->row.data != NULL ? (const char *)r->row.data + f->off : "";
+}
+
 /* Allocates the reader and copies the options; no file yet. */
 int hy__csv_reader_new(struct hy_csv_reader **out, const struct hy_csv_options *opts,
 		       struct hy_error *err) HY_WUR;

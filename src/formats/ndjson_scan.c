@@ -377,7 +377,7 @@ int hy__json_scan_object(struct hy__json_obj *obj, const char *line, size_t n, s
 	obj->line = line;
 	hy_buf_clear(&obj->unesc);
 	if (!hy__utf8_valid(line, n))
-		return hy_error_set(err, HY_EFORMAT, "the line is not valid UTF-8");
+		return hy_error_set(err, HY_EFORMAT, "malformed JSON: the line is not valid UTF-8");
 	skip_ws(&s);
 	if (s.i >= n || s.p[s.i] != '{')
 		return fail(&s, "a JSON object ('{')");
