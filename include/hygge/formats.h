@@ -119,6 +119,8 @@ void hy_csv_writer_close(struct hy_csv_writer *w);
 
 /* ---- NDJSON ---- */
 
+/* NDJSON: one object per line. Inference, missing and unknown keys:
+ * docs/internals/formats.md. */
 struct hy_ndjson_options {
 	long infer_schema_rows; /* non-blank lines sampled; default 100 */
 	const struct hy_fmt_override *schema;
@@ -131,8 +133,12 @@ void hy_ndjson_options_init(struct hy_ndjson_options *opts);
 
 struct hy_ndjson_reader;
 
+/* Infers the schema from the first infer_schema_rows objects, then reads the
+ * file again from the start. Errors name file:line (and column for JSON
+ * syntax). Freed with hy_ndjson_reader_close(). */
 int hy_ndjson_reader_open(struct hy_ndjson_reader **out, const char *path,
 			  const struct hy_ndjson_options *opts, struct hy_error *err) HY_WUR;
+/* From memory (`data` borrowed until close); `schema` NULL = infer. */
 int hy_ndjson_reader_open_mem(struct hy_ndjson_reader **out, const void *data, size_t size,
 			      const char *name, const struct hy_ndjson_options *opts,
 			      struct hy_schema *schema, struct hy_error *err) HY_WUR;
@@ -143,6 +149,8 @@ void hy_ndjson_reader_close(struct hy_ndjson_reader *r);
 
 struct hy_ndjson_writer;
 
+/* Same contract as the CSV writer: _open_fd does not own the fd, _open
+ * creates/truncates the path and closes it at _close. */
 int hy_ndjson_writer_open_fd(struct hy_ndjson_writer **out, int fd, struct hy_schema *schema,
 			     struct hy_error *err) HY_WUR;
 int hy_ndjson_writer_open(struct hy_ndjson_writer **out, const char *path, struct hy_schema *schema,

@@ -16,7 +16,6 @@ struct hy_ndjson_writer {
 	char **keys; /* each name already escaped and quoted, with ':' */
 	size_t *key_len;
 	size_t ncols;
-	struct hy_buf scratch;
 };
 
 static int put_string(struct hy_buf *b, const uint8_t *p, size_t n, struct hy_error *err)
@@ -93,7 +92,6 @@ static int open_common(struct hy_ndjson_writer **out, int fd, const char *path,
 	if (w == NULL)
 		return hy_error_set(err, HY_ENOMEM, "out of memory opening an NDJSON writer");
 	w->schema = hy_schema_ref(schema);
-	hy_buf_init(&w->scratch, (size_t)HY_MAX_VAR_BYTES * 2 + 1);
 	w->sink.fd = -1;
 	rc = make_keys(w, err);
 	if (rc == 0)
@@ -198,7 +196,6 @@ void hy_ndjson_writer_close(struct hy_ndjson_writer *w)
 			hy_free(w->keys[i]);
 	hy_free(w->keys);
 	hy_free(w->key_len);
-	hy_buf_reset(&w->scratch);
 	hy_schema_unref(w->schema);
 	hy_free(w);
 }
