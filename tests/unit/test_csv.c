@@ -177,6 +177,30 @@ static void test_line_endings_and_blank_lines(void **state)
 	assert_string_equal(rows, "1|~\n");
 }
 
+static void test_partial_bom_and_header_checks(void **state)
+{
+	struct hy_error err = {0};
+
+	(void)state;
+	/* EF BB then 'a': not a BOM, the bytes stay (and are not UTF-8) */
+	assert_int_equal(read_text("\xef\xbb"
+				   "a\n1\n",
+				   NULL, types, rows, &err),
+			 HY_EFORMAT);
+	assert_string_equal(err.msg, "t.csv:1: header field 1 is not UTF-8 text without NUL");
+	hy_error_init(&err);
+	/* a whole BOM split over 1-byte blocks, then a real U+FEFF kept in the name */
+	struct hy_csv_options o;
+	hy_csv_options_init(&o);
+	o.block_size = 1;
+	assert_int_equal(read_text("\xef\xbb\xbf\xef\xbb\xbf"
+				   "a\n1\n",
+				   &o, types, rows, &err),
+			 0);
+	assert_string_equal(types, "\xef\xbb\xbf"
+				   "a:int64");
+}
+
 /* ---- inference ---- */
 
 static void test_inference_table(void **state)
@@ -723,6 +747,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_bom_crlf_and_no_final_newline),
 	cmocka_unit_test(test_block_boundaries),
 	cmocka_unit_test(test_line_endings_and_blank_lines),
+	cmocka_unit_test(test_partial_bom_and_header_checks),
 	cmocka_unit_test(test_inference_table),
 	cmocka_unit_test(test_inference_rows_limit_and_late_value),
 	cmocka_unit_test(test_schema_overrides),

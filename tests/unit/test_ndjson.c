@@ -388,7 +388,59 @@ static void test_alloc_failures(void **state)
 	HY_FOR_EACH_ALLOC_FAILURE(rc, rc = alloc_write());
 }
 
+/* The scanner is strict RFC 8259: each line here must be refused with a
+ * message naming the column. */
+static void test_scanner_refuses(void **state)
+{
+	static const char *const bad[][2] = {
+		{"{\"a\":01}", "column 7: expected ',' or '}', found '1'"},
+		{"{\"a\":1.}", "column 8: expected a digit after the decimal point, found '}'"},
+		{"{\"a\":.5}", "column 6: expected a JSON value, found '.'"},
+		{"{\"a\":-}", "column 7: expected a digit, found '}'"},
+		{"{\"a\":1e}", "column 8: expected a digit in the exponent, found '}'"},
+		{"{\"a\":tru}", "column 6: expected a JSON value, found 't'"},
+		{"{\"a\":\"x\\q\"}", "column 9: expected an escape"},
+		{"{\"a\":\"\\ud800\"}", "expected a low surrogate"},
+		{"{\"a\":\"\\udc00\"}", "expected a high surrogate before this low one"},
+		{"{\"a\":\"\\u12g4\"}", "expected four hex digits after \\u"},
+		{"{\"a\":[1,]}", "column 9: expected a JSON value, found ']'"},
+		{"{\"a\":{\"b\" 1}}", "column 11: expected ':' after a key, found '1'"},
+		{"{\"a\":1} x",
+		 "column 9: expected the end of the line after the object, found 'x'"},
+		{"{a:1}", "column 2: expected a key (a string), found 'a'"},
+		{"{\"a\":\"tab\there\"}", "expected no control character inside a string"},
+		{"{\"\\u0000\":1}", "a key holds a NUL character"},
+		{"{\"a\":\"\xff\"}", "malformed JSON: the line is not valid UTF-8"},
+	};
+	char deep[1200] = "{\"a\":";
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct hy_error err = {0};
+		char line[128];
+
+		snprintf(line, sizeof(line), "%s\n", bad[i][0]);
+		assert_int_equal(read_text(line, NULL, &err), HY_EFORMAT);
+		if (strstr(err.msg, bad[i][1]) == NULL)
+			fail_msg("%s -> %s", bad[i][0], err.msg);
+	}
+	for (int i = 0; i < 513; i++)
+		strcat(deep, "[");
+	struct hy_error err = {0};
+	assert_int_equal(read_text(deep, NULL, &err), HY_EFORMAT);
+	assert_non_null(strstr(err.msg, "at most 512 levels of nesting"));
+	/* accepted: escapes, surrogate pairs, exponents, white space, nesting kept as written */
+	hy_error_init(&err);
+	assert_int_equal(read_text(" { \"a\" : \"\\u00e9\\ud83d\\ude00\\/\\n\" , \"b\":-0.5E+2,"
+				   "\"c\":{ \"d\" : [ ] } }\r\n",
+				   NULL, &err),
+			 0);
+	assert_string_equal(types, "a:string b:float64 c:string");
+	assert_string_equal(rows, "[é😀/\n]|-50|[{ \"d\" : [ ] }]\n");
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_scanner_refuses),
 	cmocka_unit_test(test_inference_nested_missing_blank),
 	cmocka_unit_test(test_keys_after_sample_are_ignored),
 	cmocka_unit_test(test_late_mismatch),
