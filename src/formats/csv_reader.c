@@ -66,8 +66,10 @@ int hy__csv_reader_new(struct hy_csv_reader **out, const struct hy_csv_options *
 	}
 	HY_TRY(check_options(opts, err));
 	r = hy_calloc(1, sizeof(*r));
-	if (r == NULL)
-		return hy_error_set(err, HY_ENOMEM, "out of memory opening a CSV reader");
+	if (r == NULL) {
+		hy_error_set(err, HY_ENOMEM, "out of memory opening a CSV reader");
+		return HY_ENOMEM;
+	}
 	r->src.fd = -1;
 	r->sep = opts->separator;
 	r->quote = opts->quote_char;
@@ -109,7 +111,8 @@ int hy__csv_reader_new(struct hy_csv_reader **out, const struct hy_csv_options *
 oom:
 	hy_csv_reader_close(r);
 	*out = NULL;
-	return hy_error_set(err, HY_ENOMEM, "out of memory opening a CSV reader");
+	hy_error_set(err, HY_ENOMEM, "out of memory opening a CSV reader");
+	return HY_ENOMEM; /* spelled out: the analyzer cannot see hy_error_set's result */
 }
 
 int hy__csv_restart(struct hy_csv_reader *r, struct hy_error *err)
@@ -368,7 +371,7 @@ static int create_builders(struct hy_csv_reader *r, struct hy_error *err)
 	r->blank_is_row = r->ncols == 1;
 	if (r->ncols == 0)
 		return 0;
-	r->builders = hy_calloc(r->ncols, sizeof(*r->builders));
+	r->builders = hy_calloc(r->ncols, sizeof(struct hy_builder *));
 	if (r->builders == NULL)
 		return hy_error_set(err, HY_ENOMEM, "out of memory opening %s", r->src.name);
 	for (size_t i = 0; i < r->ncols; i++) {
@@ -523,7 +526,7 @@ static int append_row(struct hy_csv_reader *r, struct hy_error *err)
 static int finish_batch(struct hy_csv_reader *r, int64_t nrows, struct hy_batch **out,
 			struct hy_error *err)
 {
-	struct hy_column **cols = hy_calloc(r->ncols, sizeof(*cols));
+	struct hy_column **cols = hy_calloc(r->ncols, sizeof(struct hy_column *));
 	int rc = 0;
 
 	if (cols == NULL)

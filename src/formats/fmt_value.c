@@ -521,15 +521,21 @@ int hy_fmt_type_parse(const char *text, struct hy_dtype *out, struct hy_error *e
 			rc = hy_dtype_timestamp(unit, tz, out, &scratch);
 		}
 	} else if (strcmp(name, "decimal") == 0 && has_args) {
-		int p = 0, s = 0, used = 0;
+		char *end;
+		long p = strtol(args, &end, 10), s = 0;
 
-		if (sscanf(args, "%d%n", &p, &used) != 1)
+		if (end == args || p < 0 || p > 1000)
 			goto bad;
-		if (args[used] == ',' && sscanf(args + used + 1, "%d%n", &s, &used) == 1)
-			;
-		else if (args[used] != 0)
+		if (*end == ',') {
+			const char *sp = end + 1;
+
+			s = strtol(sp, &end, 10);
+			if (end == sp || s < 0 || s > 1000)
+				goto bad;
+		}
+		if (*end != 0)
 			goto bad;
-		rc = hy_dtype_decimal(p, s, out, &scratch);
+		rc = hy_dtype_decimal((int)p, (int)s, out, &scratch);
 	}
 	if (rc == 0)
 		return 0;

@@ -280,7 +280,7 @@ static int setup(struct hy_ndjson_reader *r, struct hy_schema *schema, struct hy
 		r->schema = hy_schema_ref(schema);
 	}
 	r->ncols = hy_schema_nfields(r->schema);
-	r->builders = hy_calloc(r->ncols + 1, sizeof(*r->builders));
+	r->builders = hy_calloc(r->ncols + 1, sizeof(struct hy_builder *));
 	r->filled = hy_calloc(r->ncols + 1, sizeof(*r->filled));
 	if (r->builders == NULL || r->filled == NULL)
 		return hy_error_set(err, HY_ENOMEM, "out of memory opening %s", r->src.name);
@@ -442,7 +442,7 @@ static int append_row(struct hy_ndjson_reader *r, struct hy_error *err)
 static int finish_batch(struct hy_ndjson_reader *r, int64_t nrows, struct hy_batch **out,
 			struct hy_error *err)
 {
-	struct hy_column **cols = hy_calloc(r->ncols + 1, sizeof(*cols));
+	struct hy_column **cols = hy_calloc(r->ncols + 1, sizeof(struct hy_column *));
 	int rc = 0;
 
 	if (cols == NULL)

@@ -109,13 +109,22 @@ static int put_utf8(struct scan *s, uint32_t cp)
 
 static int unescape_one(struct scan *s)
 {
-	uint8_t c = s->p[s->i++];
-	uint32_t cp, lo;
-	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-	const char *k = memchr(from, c, 8);
+	uint8_t c = s->p[s->i++], out;
+	uint32_t cp = 0, lo = 0;
 
-	if (c != 0 && k != NULL)
-		return hy_buf_append_byte(&s->obj->unesc, (uint8_t)to[k - from], s->err);
+	switch (c) {
+	case '"':
+	case '\\':
+	case '/': out = c; break;
+	case 'b': out = '\b'; break;
+	case 'f': out = '\f'; break;
+	case 'n': out = '\n'; break;
+	case 'r': out = '\r'; break;
+	case 't': out = '\t'; break;
+	default: out = 0; break;
+	}
+	if (out != 0)
+		return hy_buf_append_byte(&s->obj->unesc, out, s->err);
 	if (c != 'u') {
 		s->i--;
 		return fail(s, "an escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)");
@@ -356,12 +365,16 @@ static int add_member(struct scan *s, struct hy__json_member **out)
 		size_t cap = o->cap ? o->cap * 2 : 16;
 		struct hy__json_member *m;
 
-		if (o->n >= HY_MAX_FIELDS)
-			return hy_error_set(s->err, HY_ELIMIT, "more than %d keys in one object",
-					    HY_MAX_FIELDS);
+		if (o->n >= HY_MAX_FIELDS) {
+			hy_error_set(s->err, HY_ELIMIT, "more than %d keys in one object",
+				     HY_MAX_FIELDS);
+			return HY_ELIMIT;
+		}
 		m = hy_realloc(o->members, cap * sizeof(*m));
-		if (m == NULL)
-			return hy_error_set(s->err, HY_ENOMEM, "out of memory reading JSON");
+		if (m == NULL) {
+			hy_error_set(s->err, HY_ENOMEM, "out of memory reading JSON");
+			return HY_ENOMEM;
+		}
 		o->members = m;
 		o->cap = cap;
 	}
