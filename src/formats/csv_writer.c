@@ -85,6 +85,10 @@ static int put_field(struct hy_csv_writer *w, const void *data, size_t n, struct
 	bool quote = w->quote != 0 && needs_quotes(w, p, n);
 
 	w->at_start = false;
+	if (w->quote == 0 && n > 0 && needs_quotes(w, p, n))
+		return hy_error_set(err, HY_EINVAL,
+				    "a value holds the separator or a line break and "
+				    "format_options.quote_char is off: it cannot be written");
 	if (!quote)
 		return hy_buf_append(b, p, n, err);
 	HY_TRY(hy_buf_append_byte(b, (uint8_t)w->quote, err));

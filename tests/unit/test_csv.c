@@ -580,6 +580,17 @@ static void test_writer_quoting_and_rendering(void **state)
 	assert_string_equal(out, "s,f,n\n\"a,b\",0.1,1\n\"q\"\"\",1e+300,\n\"\",2.0,3\n"
 				 "\"l\r\nf\",-0.0,4\n sp ,123456789.125,5\n");
 	free(out);
+	/* quoting off: such values cannot be written */
+	struct hy_csv_options o;
+	struct hy_csv_writer *w;
+	int fd = open("/dev/null", O_WRONLY);
+	hy_csv_options_init(&o);
+	o.quote_char = 0;
+	assert_int_equal(hy_csv_writer_open_fd(&w, fd, b->schema, &o, &err), 0);
+	assert_int_equal(hy_csv_writer_write(w, b, &err), HY_EINVAL);
+	assert_non_null(strstr(err.msg, "format_options.quote_char is off"));
+	hy_csv_writer_close(w);
+	close(fd);
 	hy_batch_unref(b);
 	hy_csv_reader_close(r);
 }
