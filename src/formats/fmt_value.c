@@ -1,0 +1,578 @@
+/* Text -> value: the parsers behind CSV cells (and NDJSON strings with a
+ * schema override), type inference and the type-name grammar of
+ * format_options.schema. Nothing here allocates. */
+#include <ctype.h>
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "fmt_int.h"
+#include "hygge/isotime.h"
+
+#define NUM_TEXT_MAX 128 /* longest number text parsed with strtod */
+
+bool hy__parse_u64(const char *p, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i = 0;
+
+	if (n > 0 && p[0] == '+')
+		i = 1;
+	if (i == n)
+		return false;
+	for (; i < n; i++) {
+		unsigned d = (unsigned char)p[i] - '0';
+
+		if (d > 9 || v > (UINT64_MAX - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
+
+bool hy__parse_i64(const char *p, size_t n, int64_t *out)
+{
+	bool neg = n > 0 && p[0] == '-';
+	uint64_t v;
+
+	if (neg) {
+		p++;
+		n--;
+		if (n > 0 && p[0] == '+')
+			return false;
+	}
+	if (!hy__parse_u64(p, n, &v))
+		return false;
+	if (neg) {
+		if (v > (uint64_t)INT64_MAX + 1)
+			return false;
+		*out = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
+	} else {
+		if (v > (uint64_t)INT64_MAX)
+			return false;
+		*out = (int64_t)v;
+	}
+	return true;
+}
+
+/* Optional sign, then digits only. */
+static bool is_integer_text(const char *p, size_t n)
+{
+	size_t i = n > 0 && (p[0] == '-' || p[0] == '+') ? 1 : 0;
+
+	if (i == n)
+		return false;
+	for (; i < n; i++)
+		if (!isdigit((unsigned char)p[i]))
+			return false;
+	return true;
+}
+
+static bool word_eq(const char *p, size_t n, const char *w)
+{
+	return strlen(w) == n && strncasecmp(p, w, n) == 0;
+}
+
+bool hy__parse_f64(const char *p, size_t n, double *out)
+{
+	char tmp[NUM_TEXT_MAX];
+	const char *q = p;
+	size_t m = n, i;
+	bool neg = false, digit = false;
+	char *end;
+
+	if (m > 0 && (q[0] == '-' || q[0] == '+')) {
+		neg = q[0] == '-';
+		q++;
+		m--;
+	}
+	if (word_eq(q, m, "nan")) {
+		*out = neg ? -NAN : NAN;
+		return true;
+	}
+	if (word_eq(q, m, "inf") || word_eq(q, m, "infinity")) {
+		*out = neg ? -INFINITY : INFINITY;
+		return true;
+	}
+	/* strtod also takes hex floats, "nan(...)" and leading space: refuse
+	 * them by allowing only the characters of a decimal number. */
+	if (n == 0 || n >= sizeof(tmp))
+		return false;
+	for (i = 0; i < m; i++) {
+		char c = q[i];
+
+		if (isdigit((unsigned char)c))
+			digit = true;
+		else if (c != '.' && c != 'e' && c != 'E' && c != '-' && c != '+')
+			return false;
+	}
+	if (!digit)
+		return false;
+	memcpy(tmp, p, n);
+	tmp[n] = 0;
+	*out = strtod(tmp, &end);
+	if (end != tmp + n)
+		return false;
+	return isfinite(*out); /* 1e999 is not a number hygge should invent */
+}
+
+bool hy__parse_bool(const char *p, size_t n, bool *out)
+{
+	if (word_eq(p, n, "true")) {
+		*out = true;
+		return true;
+	}
+	if (word_eq(p, n, "false")) {
+		*out = false;
+		return true;
+	}
+	return false;
+}
+
+bool hy__parse_decimal(const char *p, size_t n, int precision, int scale, hy_i128 *out)
+{
+	hy_i128 v = 0, limit = 1;
+	size_t i = 0;
+	int frac = 0;
+	bool neg = false, dot = false, any = false;
+
+	for (int k = 0; k < precision; k++)
+		limit *= 10;
+	if (i < n && (p[i] == '-' || p[i] == '+'))
+		neg = p[i++] == '-';
+	for (; i < n; i++) {
+		char c = p[i];
+
+		if (c == '.' && !dot) {
+			dot = true;
+			continue;
+		}
+		if (!isdigit((unsigned char)c))
+			return false;
+		any = true;
+		if (dot && frac == scale) {
+			if (c != '0')
+				return false; /* would lose digits */
+			continue;
+		}
+		if (dot)
+			frac++;
+		if (v > (limit - 1 - (c - '0')) / 10)
+			return false; /* more digits than the precision */
+		v = v * 10 + (c - '0');
+	}
+	if (!any)
+		return false;
+	for (; frac < scale; frac++) {
+		if (v > (limit - 1) / 10)
+			return false;
+		v *= 10;
+	}
+	*out = neg ? -v : v;
+	return true;
+}
+
+bool hy__utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = p[i];
+		size_t len;
+		uint32_t cp;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF) {
+			len = 2;
+			cp = c & 0x1F;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			len = 3;
+			cp = c & 0x0F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			len = 4;
+			cp = c & 0x07;
+		} else {
+			return false;
+		}
+		if (n - i < len)
+			return false;
+		for (size_t k = 1; k < len; k++) {
+			if ((p[i + k] & 0xC0) != 0x80)
+				return false;
+			cp = (cp << 6) | (p[i + k] & 0x3F);
+		}
+		if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+		    (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+			return false;
+		i += len;
+	}
+	return true;
+}
+
+/* ---- text -> builder ---- */
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+static bool micros_to_unit(int64_t us, int nanos, enum hy_time_unit unit, int64_t *out)
+{
+	switch (unit) {
+	case HY_UNIT_SECOND: *out = floor_div(us, 1000000); return true;
+	case HY_UNIT_MILLI: *out = floor_div(us, 1000); return true;
+	case HY_UNIT_MICRO: *out = us; return true;
+	case HY_UNIT_NANO:
+		if (__builtin_mul_overflow(us, 1000, out) ||
+		    __builtin_add_overflow(*out, nanos, out))
+			return false;
+		return true;
+	}
+	return false;
+}
+
+static bool parse_timestamp(const struct hy_dtype *t, const char *p, size_t n, int64_t *out)
+{
+	struct hy_time_parsed tp;
+	struct hy_error scratch = {0};
+
+	if (hy_time_parse_iso(p, n, &tp, &scratch) != 0)
+		return false;
+	if (tp.has_offset && t->tz[0] == 0)
+		return false; /* an instant in a naive column would shift silently */
+	return micros_to_unit(tp.utc_micros, tp.sub_micro_nanos, t->unit, out);
+}
+
+static bool parse_time(const struct hy_dtype *t, const char *p, size_t n, int64_t *out)
+{
+	char tmp[64] = "1970-01-01T";
+	struct hy_time_parsed tp;
+	struct hy_error scratch = {0};
+
+	if (n > sizeof(tmp) - 12)
+		return false;
+	memcpy(tmp + 11, p, n);
+	if (hy_time_parse_iso(tmp, n + 11, &tp, &scratch) != 0 || tp.has_offset)
+		return false;
+	return micros_to_unit(tp.utc_micros, tp.sub_micro_nanos, t->unit, out);
+}
+
+static int cannot_read(struct hy_error *err, const struct hy_dtype *t, const char *p, size_t n)
+{
+	char tname[64];
+	int q = n > HY__QUOTE_MAX ? HY__QUOTE_MAX : (int)n;
+
+	hy_dtype_format(t, tname, sizeof(tname));
+	return hy_error_set(err, HY_EFORMAT, "cannot read '%.*s%s' as %s", q, p,
+			    n > HY__QUOTE_MAX ? "..." : "", tname);
+}
+
+int hy__append_text(struct hy_builder *b, const char *p, size_t n, struct hy_error *err)
+{
+	const struct hy_dtype *t = hy_builder_type(b);
+	struct hy_error scratch = {0};
+	int64_t i64 = 0;
+	uint64_t u64;
+	double f64;
+	bool bv;
+	hy_i128 dec;
+	int rc;
+
+	switch (t->id) {
+	case HY_STRING:
+		if (!hy__utf8_valid(p, n))
+			return hy_error_set(err, HY_EFORMAT, "invalid UTF-8 in a text value");
+		return hy_builder_append_str(b, p, n, err);
+	case HY_BINARY: return hy_builder_append_str(b, p, n, err);
+	case HY_BOOL:
+		if (!hy__parse_bool(p, n, &bv))
+			return cannot_read(err, t, p, n);
+		return hy_builder_append_bool(b, bv, err);
+	case HY_UINT64:
+		if (!hy__parse_u64(p, n, &u64))
+			return cannot_read(err, t, p, n);
+		return hy_builder_append_u64(b, u64, err);
+	case HY_INT8:
+	case HY_INT16:
+	case HY_INT32:
+	case HY_INT64:
+	case HY_UINT8:
+	case HY_UINT16:
+	case HY_UINT32:
+		if (!hy__parse_i64(p, n, &i64))
+			return cannot_read(err, t, p, n);
+		break;
+	case HY_FLOAT32:
+	case HY_FLOAT64:
+		if (!hy__parse_f64(p, n, &f64) ||
+		    (t->id == HY_FLOAT32 && isfinite(f64) && fabs(f64) > FLT_MAX))
+			return cannot_read(err, t, p, n);
+		return hy_builder_append_f64(b, f64, err);
+	case HY_DECIMAL:
+		if (!hy__parse_decimal(p, n, t->precision, t->scale, &dec))
+			return cannot_read(err, t, p, n);
+		return hy_builder_append_decimal128(b, dec, err);
+	case HY_DATE:
+		if (hy_date_parse(p, n, &i64, &scratch) != 0)
+			return cannot_read(err, t, p, n);
+		break;
+	case HY_TIMESTAMP:
+		if (!parse_timestamp(t, p, n, &i64))
+			return cannot_read(err, t, p, n);
+		break;
+	case HY_TIME:
+		if (!parse_time(t, p, n, &i64))
+			return cannot_read(err, t, p, n);
+		break;
+	default: return cannot_read(err, t, p, n);
+	}
+	/* Range checks (int8 etc.) live in the builder; its refusal is bad input. */
+	rc = hy_builder_append_i64(b, i64, &scratch);
+	if (rc == HY_EINVAL)
+		return cannot_read(err, t, p, n);
+	if (rc != 0)
+		return hy_error_set(err, rc, "%s", scratch.msg);
+	return 0;
+}
+
+int hy__check_text_type(const char *column, const struct hy_dtype *type, struct hy_error *err)
+{
+	char tname[64];
+
+	switch (type->id) {
+	case HY_BOOL:
+	case HY_INT8:
+	case HY_INT16:
+	case HY_INT32:
+	case HY_INT64:
+	case HY_UINT8:
+	case HY_UINT16:
+	case HY_UINT32:
+	case HY_UINT64:
+	case HY_FLOAT32:
+	case HY_FLOAT64:
+	case HY_DECIMAL:
+	case HY_STRING:
+	case HY_BINARY:
+	case HY_DATE:
+	case HY_TIME:
+	case HY_TIMESTAMP: return 0;
+	default: break;
+	}
+	hy_dtype_format(type, tname, sizeof(tname));
+	return hy_error_set(err, HY_EUNSUPPORTED, "column '%s': type %s cannot be read from text",
+			    column, tname);
+}
+
+/* ---- inference ---- */
+
+unsigned hy__text_kinds(const char *p, size_t n, unsigned cand)
+{
+	unsigned k = 0;
+	int64_t i64;
+	double f64;
+	bool bv;
+
+	if ((cand & HY__K_BOOL) && hy__parse_bool(p, n, &bv))
+		return HY__K_BOOL;
+	if (cand & (HY__K_INT | HY__K_FLOAT)) {
+		if (is_integer_text(p, n)) {
+			/* Past int64 a float would round the digits: keep it text. */
+			if (hy__parse_i64(p, n, &i64))
+				k |= HY__K_INT | HY__K_FLOAT;
+			return k & cand;
+		}
+		if ((cand & HY__K_FLOAT) && hy__parse_f64(p, n, &f64))
+			return HY__K_FLOAT;
+	}
+	if ((cand & (HY__K_DATE | HY__K_TSN | HY__K_TSZ)) && n >= 10 &&
+	    isdigit((unsigned char)p[0]) && p[4] == '-') {
+		struct hy_time_parsed tp;
+		struct hy_error scratch = {0};
+
+		if (n == 10) {
+			if (hy_date_parse(p, n, &i64, &scratch) == 0)
+				k = HY__K_DATE | HY__K_TSN | HY__K_TSZ;
+		} else if (hy_time_parse_iso(p, n, &tp, &scratch) == 0) {
+			k = tp.has_offset ? HY__K_TSZ : HY__K_TSN;
+		}
+	}
+	return k & cand;
+}
+
+struct hy_dtype hy__kinds_type(unsigned cand, bool seen)
+{
+	struct hy_dtype t = hy_dtype_simple(HY_STRING);
+
+	if (!seen || cand == 0)
+		return t;
+	if (cand & HY__K_BOOL)
+		return hy_dtype_simple(HY_BOOL);
+	if (cand & HY__K_INT)
+		return hy_dtype_simple(HY_INT64);
+	if (cand & HY__K_FLOAT)
+		return hy_dtype_simple(HY_FLOAT64);
+	if (cand & HY__K_DATE)
+		return hy_dtype_simple(HY_DATE);
+	if (cand & HY__K_TSN)
+		return hy_dtype_simple(HY_TIMESTAMP); /* us, naive */
+	t = hy_dtype_simple(HY_TIMESTAMP);
+	strcpy(t.tz, "UTC");
+	return t;
+}
+
+/* ---- type names ---- */
+
+static bool parse_unit(const char *s, enum hy_time_unit *u)
+{
+	static const char *const names[] = {"s", "ms", "us", "ns"};
+
+	for (int i = 0; i < 4; i++)
+		if (strcasecmp(s, names[i]) == 0) {
+			*u = (enum hy_time_unit)i;
+			return true;
+		}
+	return false;
+}
+
+/* "name[args]" or "name(args)" with spaces removed and the name lower-cased. */
+static int split_type(const char *text, char *name, size_t nsize, char *args, size_t asize)
+{
+	size_t i = 0, j = 0;
+	const char *a;
+
+	while (*text == ' ')
+		text++;
+	a = text + strcspn(text, "[(");
+	for (const char *p = text; p < a && i + 1 < nsize; p++)
+		if (*p != ' ')
+			name[i++] = (char)tolower((unsigned char)*p);
+	name[i] = 0;
+	args[0] = 0;
+	if (*a == 0)
+		return 0;
+	char close = *a == '[' ? ']' : ')';
+	for (const char *p = a + 1; *p && *p != close; p++) {
+		if (j + 1 >= asize)
+			return -1;
+		if (*p != ' ')
+			args[j++] = *p;
+	}
+	args[j] = 0;
+	if (strchr(a, close) == NULL || strchr(a, close)[1] != 0)
+		return -1;
+	return 1;
+}
+
+int hy_fmt_type_parse(const char *text, struct hy_dtype *out, struct hy_error *err)
+{
+	static const struct {
+		const char *name;
+		enum hy_type_id id;
+	} simple[] = {
+		{"bool", HY_BOOL},      {"boolean", HY_BOOL},    {"int8", HY_INT8},
+		{"int16", HY_INT16},    {"int32", HY_INT32},     {"int64", HY_INT64},
+		{"uint8", HY_UINT8},    {"uint16", HY_UINT16},   {"uint32", HY_UINT32},
+		{"uint64", HY_UINT64},  {"float32", HY_FLOAT32}, {"float64", HY_FLOAT64},
+		{"double", HY_FLOAT64}, {"string", HY_STRING},   {"utf8", HY_STRING},
+		{"str", HY_STRING},     {"binary", HY_BINARY},   {"date", HY_DATE},
+	};
+	char name[32], args[HY_TZ_MAX + 16];
+	int has_args = split_type(text, name, sizeof(name), args, sizeof(args));
+	enum hy_time_unit unit = HY_UNIT_MICRO;
+	struct hy_error scratch = {0};
+	int rc = -1;
+
+	if (has_args < 0)
+		goto bad;
+	for (size_t i = 0; i < sizeof(simple) / sizeof(simple[0]); i++)
+		if (strcmp(name, simple[i].name) == 0 && !has_args) {
+			*out = hy_dtype_simple(simple[i].id);
+			return 0;
+		}
+	if (strcmp(name, "timestamptz") == 0 && !has_args)
+		rc = hy_dtype_timestamp(HY_UNIT_MICRO, "UTC", out, &scratch);
+	else if (strcmp(name, "timestamp") == 0 || strcmp(name, "datetime") == 0 ||
+		 strcmp(name, "time") == 0) {
+		char *comma = strchr(args, ',');
+		const char *tz = NULL;
+
+		if (comma != NULL) {
+			*comma = 0;
+			tz = comma + 1;
+		}
+		if (has_args && !parse_unit(args, &unit))
+			goto bad;
+		if (strcmp(name, "time") == 0) {
+			if (tz != NULL)
+				goto bad;
+			rc = hy_dtype_time(unit, out, &scratch);
+		} else {
+			rc = hy_dtype_timestamp(unit, tz, out, &scratch);
+		}
+	} else if (strcmp(name, "decimal") == 0 && has_args) {
+		char *end;
+		long p = strtol(args, &end, 10), s = 0;
+
+		if (end == args || p < 0 || p > 1000)
+			goto bad;
+		if (*end == ',') {
+			const char *sp = end + 1;
+
+			s = strtol(sp, &end, 10);
+			if (end == sp || s < 0 || s > 1000)
+				goto bad;
+		}
+		if (*end != 0)
+			goto bad;
+		rc = hy_dtype_decimal((int)p, (int)s, out, &scratch);
+	}
+	if (rc == 0)
+		return 0;
+bad:
+	return hy_error_set(err, HY_EINVAL, "unknown type '%s'%s%s", text, rc > 0 ? ": " : "",
+			    rc > 0 ? scratch.msg : "");
+}
+
+int hy__override_find(const struct hy_fmt_override *ov, size_t n, const char *column,
+		      struct hy_dtype *type, struct hy_error *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(ov[i].column, column) != 0)
+			continue;
+		if (hy_fmt_type_parse(ov[i].type, type, err) != 0) {
+			hy_error_prefix(err, "format_options.schema: column '%s'", column);
+			return -1;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+int hy__overrides_check(const struct hy_fmt_override *ov, size_t n, char *const *names,
+			size_t ncols, struct hy_error *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t c;
+
+		for (c = 0; c < ncols; c++)
+			if (strcmp(names[c], ov[i].column) == 0)
+				break;
+		if (c == ncols)
+			return hy_error_set(err, HY_ECONFIG,
+					    "format_options.schema names column '%s', which the "
+					    "file does not have",
+					    ov[i].column);
+	}
+	return 0;
+}

@@ -1,0 +1,781 @@
+/* CSV reader, inference and writer. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "batch_fixture.h"
+#include "hy_test.h"
+#include "hygge/formats.h"
+
+#define DATA HY_TEST_DATA_DIR "/csv/"
+
+/* ---- helpers ---- */
+
+/* Text of one cell for assertions: NULL as "~", strings in [], the rest as numbers. */
+static void cell(const struct hy_column *col, int64_t row, char *out, size_t cap)
+{
+	struct hy_str s;
+
+	if (hy_column_is_null(col, row)) {
+		snprintf(out, cap, "~");
+		return;
+	}
+	switch (col->type.id) {
+	case HY_STRING:
+		s = hy_column_get_bytes(col, row);
+		snprintf(out, cap, "[%.*s]", (int)s.len, s.ptr);
+		break;
+	case HY_BOOL: snprintf(out, cap, "%s", hy_column_get_bool(col, row) ? "T" : "F"); break;
+	case HY_FLOAT64: snprintf(out, cap, "%g", hy_column_get_f64(col, row)); break;
+	case HY_DECIMAL:
+		snprintf(out, cap, "%lld", (long long)hy_column_get_decimal(col, row));
+		break;
+	default: snprintf(out, cap, "%lld", (long long)hy_column_get_i64(col, row)); break;
+	}
+}
+
+/* All rows as "a|b|c\n" lines. */
+static void dump_batch(const struct hy_batch *b, char *out, size_t cap)
+{
+	size_t n = strlen(out);
+
+	for (int64_t r = 0; r < b->nrows; r++) {
+		for (size_t c = 0; c < hy_schema_nfields(b->schema); c++) {
+			char v[256];
+
+			cell(b->cols[c], r, v, sizeof(v));
+			n += (size_t)snprintf(out + n, cap - n, "%s%s", c ? "|" : "", v);
+		}
+		n += (size_t)snprintf(out + n, cap - n, "\n");
+	}
+}
+
+static void types_of(struct hy_schema *s, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	out[0] = 0;
+	for (size_t i = 0; i < hy_schema_nfields(s); i++) {
+		char t[64];
+		const struct hy_field *f = hy_schema_field(s, i);
+
+		hy_dtype_format(&f->type, t, sizeof(t));
+		n += (size_t)snprintf(out + n, cap - n, "%s%s:%s", i ? " " : "", f->name, t);
+	}
+}
+
+/* Reads every batch of `r` into `out` (dump text); returns the status. */
+static int drain(struct hy_csv_reader *r, int64_t max_rows, char *out, size_t cap,
+		 struct hy_error *err)
+{
+	struct hy_batch *b;
+	int rc;
+
+	out[0] = 0;
+	while ((rc = hy_csv_reader_next_batch(r, max_rows, &b, err)) == 0 && b != NULL) {
+		dump_batch(b, out, cap);
+		hy_batch_unref(b);
+	}
+	return rc;
+}
+
+/* Opens text from memory, reads all; returns the status; fills types and rows. */
+static int read_text(const char *text, const struct hy_csv_options *o, char *types, char *rows,
+		     struct hy_error *err)
+{
+	struct hy_csv_reader *r = NULL;
+	int rc = hy_csv_reader_open_mem(&r, text, strlen(text), "t.csv", o, NULL, err);
+
+	types[0] = rows[0] = 0;
+	if (rc != 0)
+		return rc;
+	types_of(hy_csv_reader_schema(r), types, 1024);
+	rc = drain(r, 1000, rows, 8192, err);
+	hy_csv_reader_close(r);
+	return rc;
+}
+
+static char types[1024], rows[8192];
+
+/* ---- RFC 4180 ---- */
+
+static void test_rfc4180_cases(void **state)
+{
+	struct hy_error err = {0};
+	struct hy_csv_reader *r;
+
+	(void)state;
+	assert_int_equal(hy_csv_reader_open(&r, DATA "rfc4180.csv", NULL, &err), 0);
+	types_of(hy_csv_reader_schema(r), types, sizeof(types));
+	assert_string_equal(types, "id:int64 text:string note:string");
+	assert_int_equal(drain(r, 100, rows, sizeof(rows), &err), 0);
+	assert_string_equal(rows, "1|[a,b]|[say \"hi\"]\n"
+				  "2|[line1\r\nline2]|[plain]\n"
+				  "3|[]|~\n"
+				  "4|[x\"y]|[ends with quote\"]\n");
+	hy_csv_reader_close(r);
+}
+
+static void test_bom_crlf_and_no_final_newline(void **state)
+{
+	struct hy_error err = {0};
+	struct hy_csv_reader *r;
+
+	(void)state;
+	assert_int_equal(hy_csv_reader_open(&r, DATA "bom_crlf.csv", NULL, &err), 0);
+	types_of(hy_csv_reader_schema(r), types, sizeof(types));
+	assert_string_equal(types, "name:string n:int64");
+	assert_int_equal(drain(r, 100, rows, sizeof(rows), &err), 0);
+	assert_string_equal(rows, "[Åse]|1\n[Æble]|2\n");
+	hy_csv_reader_close(r);
+}
+
+/* Every block size from 1 byte up gives the same rows: fields, quotes,
+ * CRLF pairs and the BOM split across block boundaries. */
+static void test_block_boundaries(void **state)
+{
+	static const char *const files[] = {"rfc4180.csv", "bom_crlf.csv", "infer.csv"};
+	char want[8192];
+
+	(void)state;
+	for (size_t f = 0; f < 3; f++) {
+		char path[512];
+		struct hy_error err = {0};
+		struct hy_csv_reader *r;
+
+		snprintf(path, sizeof(path), DATA "%s", files[f]);
+		assert_int_equal(hy_csv_reader_open(&r, path, NULL, &err), 0);
+		assert_int_equal(drain(r, 3, want, sizeof(want), &err), 0);
+		hy_csv_reader_close(r);
+		for (size_t bs = 1; bs <= 40; bs++) {
+			struct hy_csv_options o;
+
+			hy_csv_options_init(&o);
+			o.block_size = bs;
+			assert_int_equal(hy_csv_reader_open(&r, path, &o, &err), 0);
+			assert_int_equal(drain(r, 2, rows, sizeof(rows), &err), 0);
+			assert_string_equal(rows, want);
+			hy_csv_reader_close(r);
+		}
+	}
+}
+
+static void test_line_endings_and_blank_lines(void **state)
+{
+	struct hy_error err = {0};
+
+	(void)state;
+	assert_int_equal(read_text("a,b\r\n\r\n1,2\n\n3,4\r5,6", NULL, types, rows, &err), 0);
+	assert_string_equal(rows, "1|2\n3|4\n5|6\n");
+	/* one column: a blank line is a null, so a written null survives */
+	assert_int_equal(read_text("a\n1\n\n2\n", NULL, types, rows, &err), 0);
+	assert_string_equal(rows, "1\n~\n2\n");
+	/* a trailing separator is an empty last field */
+	assert_int_equal(read_text("a,b\n1,\n", NULL, types, rows, &err), 0);
+	assert_string_equal(rows, "1|~\n");
+}
+
+static void test_partial_bom_and_header_checks(void **state)
+{
+	struct hy_error err = {0};
+
+	(void)state;
+	/* EF BB then 'a': not a BOM, the bytes stay (and are not UTF-8) */
+	assert_int_equal(read_text("\xef\xbb"
+				   "a\n1\n",
+				   NULL, types, rows, &err),
+			 HY_EFORMAT);
+	assert_string_equal(err.msg, "t.csv:1: header field 1 is not UTF-8 text without NUL");
+	hy_error_init(&err);
+	/* a whole BOM split over 1-byte blocks, then a real U+FEFF kept in the name */
+	struct hy_csv_options o;
+	hy_csv_options_init(&o);
+	o.block_size = 1;
+	assert_int_equal(read_text("\xef\xbb\xbf\xef\xbb\xbf"
+				   "a\n1\n",
+				   &o, types, rows, &err),
+			 0);
+	assert_string_equal(types, "\xef\xbb\xbf"
+				   "a:int64");
+}
+
+/* ---- inference ---- */
+
+static void test_inference_table(void **state)
+{
+	struct hy_error err = {0};
+	struct hy_csv_reader *r;
+
+	(void)state;
+	assert_int_equal(hy_csv_reader_open(&r, DATA "infer.csv", NULL, &err), 0);
+	types_of(hy_csv_reader_schema(r), types, sizeof(types));
+	assert_string_equal(types, "i:int64 f:float64 b:bool d:date tsn:timestamp[us] "
+				   "tsz:timestamp[us, UTC] s:string mixnum:float64 allnull:string "
+				   "big:string dts:timestamp[us] naivezoned:string sp:string");
+	assert_int_equal(drain(r, 100, rows, sizeof(rows), &err), 0);
+	assert_string_equal(
+		rows,
+		"1|1.5|T|19724|1704164645000000|1704164645000000|[x]|1|~|[1]|1704153600000000|"
+		"[2024-01-02T00:00:00]|[a b]\n"
+		"-2|-0.25|F|20088|1704164645123456|1704157445000000|[2]|2.5|~|"
+		"[99999999999999999999]|1704189600000000|[2024-01-02T00:00:00Z]|[ 1]\n"
+		"~|~|~|~|~|~|~|~|~|~|~|~|~\n"
+		"3|1000|T|0|946684799000000|1704170045000000|~|3|~|[2]|~|~|~\n");
+	hy_csv_reader_close(r);
+}
+
+static void test_inference_rows_limit_and_late_value(void **state)
+{
+	char text[4096] = "a,b\n";
+	struct hy_error err = {0};
+	struct hy_csv_options o;
+
+	(void)state;
+	for (int i = 0; i < 100; i++)
+		strcat(text, "1,2\n");
+	strcat(text, "x,3\n");
+	assert_int_equal(read_text(text, NULL, types, rows, &err), HY_EFORMAT);
+	assert_string_equal(err.msg, "t.csv:102: column 'a' (field 1): cannot read 'x' as int64 "
+				     "(set format_options.schema for this column to read it as "
+				     "another type, e.g. string)");
+	/* a longer sample sees it */
+	hy_csv_options_init(&o);
+	o.infer_schema_rows = 1000;
+	hy_error_init(&err);
+	assert_int_equal(read_text(text, &o, types, rows, &err), 0);
+	assert_string_equal(types, "a:string b:int64");
+	/* no sample: every column a string */
+	o.infer_schema_rows = 0;
+	assert_int_equal(read_text("a,b\n1,true\n", &o, types, rows, &err), 0);
+	assert_string_equal(types, "a:string b:string");
+	assert_string_equal(rows, "[1]|[true]\n");
+}
+
+static void test_schema_overrides(void **state)
+{
+	static const struct hy_fmt_override ov[] = {{"a", "string"},
+						    {"b", "decimal(10,2)"},
+						    {"c", "timestamp[ms, UTC]"},
+						    {"d", "int8"}};
+	struct hy_error err = {0};
+	struct hy_csv_options o;
+
+	(void)state;
+	hy_csv_options_init(&o);
+	o.schema = ov;
+	o.n_schema = 4;
+	assert_int_equal(read_text("a,b,c,d\n01,1.5,2024-01-02T00:00:00.1234+01:00,-128\n", &o,
+				   types, rows, &err),
+			 0);
+	assert_string_equal(types, "a:string b:decimal(10,2) c:timestamp[ms, UTC] d:int8");
+	assert_string_equal(rows, "[01]|150|1704150000123|-128\n");
+	/* out of the override's range: an error naming the column */
+	assert_int_equal(read_text("a,b,c,d\n1,1,2024-01-02,128\n", &o, types, rows, &err),
+			 HY_EFORMAT);
+	assert_string_equal(err.msg, "t.csv:2: column 'd' (field 4): cannot read '128' as int8 "
+				     "(set format_options.schema for this column to read it as "
+				     "another type, e.g. string)");
+	/* an override for a column the file lacks */
+	hy_error_init(&err);
+	o.n_schema = 1;
+	assert_int_equal(read_text("x\n1\n", &o, types, rows, &err), HY_ECONFIG);
+	assert_string_equal(err.msg,
+			    "format_options.schema names column 'a', which the file does not have");
+	/* a bad type name */
+	static const struct hy_fmt_override bad[] = {{"x", "int65"}};
+	hy_error_init(&err);
+	o.schema = bad;
+	assert_int_equal(read_text("x\n1\n", &o, types, rows, &err), HY_EINVAL);
+	assert_string_equal(err.msg, "t.csv: format_options.schema: column 'x': unknown type "
+				     "'int65'");
+}
+
+static void test_type_names(void **state)
+{
+	static const char *const ok[][2] = {
+		{"int64", "int64"},
+		{"Boolean", "bool"},
+		{"double", "float64"},
+		{"utf8", "string"},
+		{"timestamp", "timestamp[us]"},
+		{"timestamptz", "timestamp[us, UTC]"},
+		{"timestamp[ns, Europe/Oslo]", "timestamp[ns, Europe/Oslo]"},
+		{"time[ms]", "time[ms]"},
+		{"decimal(18,3)", "decimal(18,3)"},
+		{"decimal(5)", "decimal(5,0)"},
+		{"decimal(38, 10)", "decimal(38,10)"},
+	};
+	static const char *const bad[] = {"decimal", "decimal(40,2)", "timestamp[xs]",
+					  "int",     "decimal(5,2",   "time[ms, UTC]",
+					  ""};
+	struct hy_dtype t;
+	char text[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		struct hy_error err = {0};
+
+		assert_int_equal(hy_fmt_type_parse(ok[i][0], &t, &err), 0);
+		hy_dtype_format(&t, text, sizeof(text));
+		assert_string_equal(text, ok[i][1]);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct hy_error err = {0};
+
+		assert_int_equal(hy_fmt_type_parse(bad[i], &t, &err), HY_EINVAL);
+	}
+}
+
+static void test_null_values_and_quoted_empty(void **state)
+{
+	static const char *const nulls[] = {"NA", "null"};
+	struct hy_error err = {0};
+	struct hy_csv_options o;
+
+	(void)state;
+	assert_int_equal(read_text("a,b\nNA,\"\"\n,x\n", NULL, types, rows, &err), 0);
+	assert_string_equal(rows, "[NA]|[]\n~|[x]\n");
+	hy_csv_options_init(&o);
+	o.null_values = nulls;
+	o.n_null_values = 2;
+	assert_int_equal(read_text("a,b\nNA,1\nnull,\"NA\"\n3,4\n", &o, types, rows, &err), 0);
+	assert_string_equal(types, "a:int64 b:int64");
+	assert_string_equal(rows, "~|1\n~|~\n3|4\n");
+}
+
+static void test_separator_and_quote_options(void **state)
+{
+	struct hy_error err = {0};
+	struct hy_csv_options o;
+
+	(void)state;
+	hy_csv_options_init(&o);
+	o.separator = ';';
+	o.quote_char = '\'';
+	assert_int_equal(read_text("a;b\n'x;y';'it''s'\n1,5;\"q\"\n", &o, types, rows, &err), 0);
+	assert_string_equal(rows, "[x;y]|[it's]\n[1,5]|[\"q\"]\n");
+	o.separator = '\t';
+	o.quote_char = 0;
+	assert_int_equal(read_text("a\tb\n\"x\t\"\n", &o, types, rows, &err), 0);
+	assert_string_equal(rows, "[\"x]|[\"]\n");
+}
+
+static void test_header_names(void **state)
+{
+	struct hy_error err = {0};
+	struct hy_csv_options o;
+
+	(void)state;
+	assert_int_equal(read_text("a,a,,b,a,\n1,2,3,4,5,6\n", NULL, types, rows, &err), 0);
+	assert_string_equal(types, "a:int64 a_duplicated_0:int64 column_3:int64 b:int64 "
+				   "a_duplicated_1:int64 column_6:int64");
+	hy_csv_options_init(&o);
+	o.has_header = false;
+	assert_int_equal(read_text("1,x\n2,y\n", &o, types, rows, &err), 0);
+	assert_string_equal(types, "column_1:int64 column_2:string");
+	assert_string_equal(rows, "1|[x]\n2|[y]\n");
+}
+
+static void test_empty_and_header_only(void **state)
+{
+	struct hy_error err = {0};
+	struct hy_csv_reader *r;
+	struct hy_batch *b;
+
+	(void)state;
+	assert_int_equal(hy_csv_reader_open(&r, DATA "empty.csv", NULL, &err), 0);
+	assert_int_equal(hy_schema_nfields(hy_csv_reader_schema(r)), 0);
+	assert_int_equal(hy_csv_reader_next_batch(r, 10, &b, &err), 0);
+	assert_null(b);
+	hy_csv_reader_close(r);
+	assert_int_equal(hy_csv_reader_open(&r, DATA "header_only.csv", NULL, &err), 0);
+	types_of(hy_csv_reader_schema(r), types, sizeof(types));
+	assert_string_equal(types, "a:string b:string");
+	assert_int_equal(hy_csv_reader_next_batch(r, 10, &b, &err), 0);
+	assert_null(b);
+	hy_csv_reader_close(r);
+}
+
+/* ---- errors ---- */
+
+static void test_ragged_rows(void **state)
+{
+	struct hy_error err = {0};
+
+	(void)state;
+	assert_int_equal(read_text("a,b\n1,2\n3\n", NULL, types, rows, &err), HY_EFORMAT);
+	assert_string_equal(err.msg, "t.csv:3: expected 2 fields (as in the header), found 1");
+	hy_error_init(&err);
+	/* past the sample too, and after a quoted newline the line still counts */
+	char text[2048] = "a,b\n\"x\ny\",1\n";
+	for (int i = 0; i < 120; i++)
+		strcat(text, "p,2\n");
+	strcat(text, "1,2,3\n");
+	assert_int_equal(read_text(text, NULL, types, rows, &err), HY_EFORMAT);
+	assert_string_equal(err.msg, "t.csv:124: expected 2 fields (as in the header), found 3");
+}
+
+static void test_quote_errors(void **state)
+{
+	struct hy_error err = {0};
+
+	(void)state;
+	assert_int_equal(read_text("a,b\n1,2\n3,\"4\n5,6\n", NULL, types, rows, &err), HY_EFORMAT);
+	assert_string_equal(err.msg, "t.csv:3:3: unterminated quoted field (the quote opened "
+				     "here is never closed)");
+	hy_error_init(&err);
+	assert_int_equal(read_text("a,b\n1,\"2\"x\n", NULL, types, rows, &err), HY_EFORMAT);
+	assert_string_equal(err.msg, "t.csv:2:6: unexpected 'x' after a closing quote (a quote "
+				     "inside a quoted field is written as two quotes)");
+}
+
+static void test_encoding(void **state)
+{
+	struct hy_error err = {0};
+	struct hy_csv_options o;
+
+	(void)state;
+	hy_csv_options_init(&o);
+	o.encoding = "latin1";
+	assert_int_equal(read_text("a\n1\n", &o, types, rows, &err), HY_EUNSUPPORTED);
+	assert_string_equal(err.msg, "encoding 'latin1' is not supported: hygge reads UTF-8 CSV "
+				     "(convert the file, e.g. iconv -f latin1 -t UTF-8)");
+	o.encoding = "UTF-8";
+	hy_error_init(&err);
+	assert_int_equal(read_text("a\n1\n", &o, types, rows, &err), 0);
+	/* bytes that are not UTF-8 in a string column */
+	assert_int_equal(read_text("a\n\xe5le\n", NULL, types, rows, &err), HY_EFORMAT);
+	assert_string_equal(err.msg, "t.csv:2: column 'a' (field 1): invalid UTF-8 in a text "
+				     "value (set format_options.schema for this column to read it "
+				     "as another type, e.g. string)");
+}
+
+static void test_caps(void **state)
+{
+	char *text = malloc(5000);
+	struct hy_error err = {0};
+	struct hy_csv_options o;
+
+	(void)state;
+	hy_csv_options_init(&o);
+	o.max_field_bytes = 1000;
+	strcpy(text, "a\n\"");
+	memset(text + 3, 'x', 2000);
+	strcpy(text + 2003, "\"\n");
+	assert_int_equal(read_text(text, &o, types, rows, &err), HY_ELIMIT);
+	assert_string_equal(err.msg, "t.csv:2: a field is longer than 1000 bytes "
+				     "(format_options.max_field_bytes)");
+	o.max_field_bytes = 0;
+	o.max_row_bytes = 100;
+	hy_error_init(&err);
+	assert_int_equal(read_text(text, &o, types, rows, &err), HY_ELIMIT);
+	free(text);
+}
+
+/* ---- several files, one schema ---- */
+
+static void test_multi_file_schema(void **state)
+{
+	const char *paths[] = {DATA "multi_a.csv", DATA "multi_b.csv"};
+	struct hy_error err = {0};
+	struct hy_schema *s;
+	struct hy_csv_reader *r;
+
+	(void)state;
+	assert_int_equal(hy_csv_infer_schema(paths, 2, NULL, &s, &err), 0);
+	types_of(s, types, sizeof(types));
+	assert_string_equal(types, "a:float64 b:string");
+	assert_int_equal(hy_csv_reader_open_schema(&r, paths[0], NULL, s, &err), 0);
+	assert_int_equal(drain(r, 10, rows, sizeof(rows), &err), 0);
+	assert_string_equal(rows, "1|[x]\n2|[y]\n");
+	hy_csv_reader_close(r);
+	/* a file whose header differs */
+	assert_int_equal(hy_csv_reader_open_schema(&r, DATA "multi_bad.csv", NULL, s, &err),
+			 HY_EFORMAT);
+	assert_non_null(strstr(err.msg, "multi_bad.csv:1: header column 1 is 'b' where the other "
+					"files of this entity have 'a'"));
+	hy_schema_unref(s);
+	hy_error_init(&err);
+	const char *bad[] = {DATA "multi_a.csv", DATA "multi_bad.csv"};
+	assert_int_equal(hy_csv_infer_schema(bad, 2, NULL, &s, &err), HY_EFORMAT);
+	/* a sample of one row stops after the first file */
+	struct hy_csv_options o;
+	hy_csv_options_init(&o);
+	o.infer_schema_rows = 1;
+	hy_error_init(&err);
+	assert_int_equal(hy_csv_infer_schema(paths, 2, &o, &s, &err), 0);
+	types_of(s, types, sizeof(types));
+	assert_string_equal(types, "a:int64 b:string");
+	hy_schema_unref(s);
+	/* a missing file */
+	const char *missing[] = {DATA "nope.csv"};
+	hy_error_init(&err);
+	assert_int_equal(hy_csv_infer_schema(missing, 1, NULL, &s, &err), HY_ENOTFOUND);
+}
+
+static void test_batches_split(void **state)
+{
+	struct hy_error err = {0};
+	struct hy_csv_reader *r;
+	struct hy_batch *b;
+	const char *text = "a\n1\n2\n3\n4\n5\n";
+	int64_t sizes[4] = {0};
+	int n = 0;
+
+	(void)state;
+	assert_int_equal(hy_csv_reader_open_mem(&r, text, strlen(text), "t.csv", NULL, NULL, &err),
+			 0);
+	while (hy_csv_reader_next_batch(r, 2, &b, &err) == 0 && b != NULL) {
+		sizes[n++] = b->nrows;
+		hy_batch_unref(b);
+	}
+	assert_int_equal(n, 3);
+	assert_int_equal(sizes[0], 2);
+	assert_int_equal(sizes[2], 1);
+	assert_int_equal(hy_csv_reader_next_batch(r, 2, &b, &err), 0);
+	assert_null(b);
+	assert_int_equal(hy_csv_reader_next_batch(r, 0, &b, &err), HY_EINVAL);
+	hy_csv_reader_close(r);
+}
+
+/* ---- writer ---- */
+
+static char *write_to_text(const struct hy_batch *b, const struct hy_csv_options *o,
+			   struct hy_error *err)
+{
+	char path[] = "/tmp/hy_csv_XXXXXX";
+	int fd = mkstemp(path);
+	struct hy_csv_writer *w;
+	char *text = calloc(1, 1 << 20);
+	ssize_t n;
+
+	assert_true(fd >= 0);
+	assert_int_equal(hy_csv_writer_open_fd(&w, fd, b->schema, o, err), 0);
+	assert_int_equal(hy_csv_writer_write(w, b, err), 0);
+	assert_int_equal(hy_csv_writer_finish(w, err), 0);
+	hy_csv_writer_close(w);
+	lseek(fd, 0, SEEK_SET);
+	n = read(fd, text, (1 << 20) - 1);
+	assert_true(n >= 0);
+	close(fd);
+	unlink(path);
+	return text;
+}
+
+static void test_writer_quoting_and_rendering(void **state)
+{
+	struct hy_error err = {0};
+	struct hy_csv_reader *r;
+	struct hy_batch *b;
+	const char *in = "s,f,n\n\"a,b\",0.1,1\n\"q\"\"\",1e300,\n\"\",2.0,3\n"
+			 "\"l\r\nf\",-0.0,4\n\" sp \",123456789.125,5\n";
+	char *out;
+
+	(void)state;
+	assert_int_equal(hy_csv_reader_open_mem(&r, in, strlen(in), "t.csv", NULL, NULL, &err), 0);
+	assert_int_equal(hy_csv_reader_next_batch(r, 100, &b, &err), 0);
+	out = write_to_text(b, NULL, &err);
+	assert_string_equal(out, "s,f,n\n\"a,b\",0.1,1\n\"q\"\"\",1e+300,\n\"\",2.0,3\n"
+				 "\"l\r\nf\",-0.0,4\n sp ,123456789.125,5\n");
+	free(out);
+	/* quoting off: such values cannot be written */
+	struct hy_csv_options o;
+	struct hy_csv_writer *w;
+	int fd = open("/dev/null", O_WRONLY);
+	hy_csv_options_init(&o);
+	o.quote_char = 0;
+	assert_int_equal(hy_csv_writer_open_fd(&w, fd, b->schema, &o, &err), 0);
+	assert_int_equal(hy_csv_writer_write(w, b, &err), HY_EINVAL);
+	assert_non_null(strstr(err.msg, "format_options.quote_char is off"));
+	hy_csv_writer_close(w);
+	close(fd);
+	hy_batch_unref(b);
+	hy_csv_reader_close(r);
+}
+
+static void test_writer_fixture_round_trip(void **state)
+{
+	struct hy_fmt_override ov[FX_NCOLS];
+	char tnames[FX_NCOLS][64];
+	struct hy_error err = {0};
+	struct hy_batch *b, *back;
+	struct hy_csv_reader *r;
+	struct hy_csv_options o;
+	size_t nov = 0;
+	char *text;
+
+	(void)state;
+	assert_int_equal(fx_batch(0, FX_ROWS, &b, &err), 0);
+	text = write_to_text(b, NULL, &err);
+	/* spot checks of the rendering: header, then row 0 and row 3 */
+	assert_non_null(strstr(text, "n,b,i8,i16,i32,i64,u8,u16,u32,u64,f32,f64,dec9,dec38,str,bin,"
+				     "fixed,uuid,date,time_ms,time_ns,ts_utc,ts_ns,dur\n"));
+	assert_non_null(strstr(text, "\n,true,-90,-20000,-1,-5,0,0,0,18446744073709551615,0.0,-3.0,"
+				     "-1000.00,-0.0000000007,\"\",0000ff,0001020304,"
+				     "00010203-0405-0607-0809-0a0b0c0d0e0f,1920-09-20,00:00:00.000,"
+				     "00:00:00.000000000,2023-11-14T22:13:20.000000+00:00,"
+				     "1970-01-01T00:00:00.000000000,0\n"));
+	assert_non_null(strstr(text, "\n,true,-75,-17000,299999,2999999999995,21,3000,300000000,"
+				     "18446744073709551612,1.5,0.75,-629.65,"
+				     "299999999999999999999.9999999993,v9,0300fc,0304050607,"));
+	/* read back with the fixture's types as overrides */
+	for (int c = 0; c < FX_NCOLS; c++) {
+		struct hy_dtype t = fx_type(c);
+
+		if (c == FX_NULL || c == FX_BIN || c == FX_FIXED || c == FX_UUID || c == FX_DUR)
+			continue;
+		hy_dtype_format(&t, tnames[c], sizeof(tnames[c]));
+		ov[nov].column = fx_names[c];
+		ov[nov++].type = tnames[c];
+	}
+	hy_csv_options_init(&o);
+	o.schema = ov;
+	o.n_schema = nov;
+	assert_int_equal(hy_csv_reader_open_mem(&r, text, strlen(text), "fx.csv", &o, NULL, &err),
+			 0);
+	assert_int_equal(hy_csv_reader_next_batch(r, 1000, &back, &err), 0);
+	assert_int_equal(back->nrows, FX_ROWS);
+	for (int c = 0; c < FX_NCOLS; c++) {
+		if (c == FX_NULL || c == FX_BIN || c == FX_FIXED || c == FX_UUID || c == FX_DUR)
+			continue;
+		for (int64_t i = 0; i < FX_ROWS; i++)
+			fx_check_value(back->cols[c], c, i, i);
+	}
+	assert_int_equal(hy_column_null_count(back->cols[FX_NULL]), FX_ROWS);
+	hy_batch_unref(back);
+	hy_csv_reader_close(r);
+	free(text);
+	hy_batch_unref(b);
+}
+
+static void test_writer_header_only_and_path(void **state)
+{
+	char path[] = "/tmp/hy_csvw_XXXXXX";
+	struct hy_error err = {0};
+	struct hy_csv_writer *w;
+	struct hy_batch *b;
+	struct hy_csv_reader *r;
+	int fd = mkstemp(path);
+
+	(void)state;
+	close(fd);
+	assert_int_equal(fx_batch(0, 0, &b, &err), 0);
+	assert_int_equal(hy_csv_writer_open(&w, path, b->schema, NULL, &err), 0);
+	assert_int_equal(hy_csv_writer_finish(w, &err), 0);
+	hy_csv_writer_close(w);
+	assert_int_equal(hy_csv_reader_open(&r, path, NULL, &err), 0);
+	assert_int_equal(hy_schema_nfields(hy_csv_reader_schema(r)), FX_NCOLS);
+	hy_csv_reader_close(r);
+	unlink(path);
+	assert_int_equal(hy_csv_writer_open(&w, "/nonexistent/dir/x.csv", b->schema, NULL, &err),
+			 HY_EIO);
+	hy_batch_unref(b);
+}
+
+/* ---- failure injection ---- */
+
+static int open_read_all(const char *path, const struct hy_csv_options *o, struct hy_error *err)
+{
+	struct hy_csv_reader *r = NULL;
+	struct hy_batch *b = NULL;
+	int rc = hy_csv_reader_open(&r, path, o, err);
+
+	while (rc == 0 && (rc = hy_csv_reader_next_batch(r, 2, &b, err)) == 0 && b != NULL)
+		hy_batch_unref(b);
+	hy_csv_reader_close(r);
+	return rc;
+}
+
+static int alloc_infer_csv(void)
+{
+	static const char *const nulls[] = {"NA"};
+	static const struct hy_fmt_override ov[] = {{"tsz", "timestamp[ms, UTC]"}};
+	struct hy_error err = {0};
+	struct hy_csv_options o;
+
+	hy_csv_options_init(&o);
+	o.null_values = nulls;
+	o.n_null_values = 1;
+	o.schema = ov;
+	o.n_schema = 1;
+	o.block_size = 7;
+	return open_read_all(DATA "infer.csv", &o, &err);
+}
+
+static int alloc_rfc_csv(void)
+{
+	struct hy_error err = {0};
+
+	return open_read_all(DATA "rfc4180.csv", NULL, &err);
+}
+
+static int alloc_multi(void)
+{
+	struct hy_error err = {0};
+	struct hy_schema *s = NULL;
+	const char *paths[] = {DATA "multi_a.csv", DATA "multi_b.csv"};
+	int rc = hy_csv_infer_schema(paths, 2, NULL, &s, &err);
+
+	hy_schema_unref(s);
+	return rc;
+}
+
+static int alloc_writer(void)
+{
+	struct hy_error err = {0};
+	struct hy_batch *b = NULL;
+	struct hy_csv_writer *w = NULL;
+	int fd = open("/dev/null", O_WRONLY);
+	int rc = fx_batch(0, 5, &b, &err);
+
+	if (rc == 0)
+		rc = hy_csv_writer_open_fd(&w, fd, b->schema, NULL, &err);
+	if (rc == 0)
+		rc = hy_csv_writer_write(w, b, &err);
+	if (rc == 0)
+		rc = hy_csv_writer_finish(w, &err);
+	hy_csv_writer_close(w);
+	hy_batch_unref(b);
+	close(fd);
+	return rc;
+}
+
+static void test_alloc_failures(void **state)
+{
+	int rc;
+
+	(void)state;
+	HY_FOR_EACH_ALLOC_FAILURE(rc, rc = alloc_infer_csv());
+	HY_FOR_EACH_ALLOC_FAILURE(rc, rc = alloc_rfc_csv());
+	HY_FOR_EACH_ALLOC_FAILURE(rc, rc = alloc_multi());
+	HY_FOR_EACH_ALLOC_FAILURE(rc, rc = alloc_writer());
+}
+
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_rfc4180_cases),
+	cmocka_unit_test(test_bom_crlf_and_no_final_newline),
+	cmocka_unit_test(test_block_boundaries),
+	cmocka_unit_test(test_line_endings_and_blank_lines),
+	cmocka_unit_test(test_partial_bom_and_header_checks),
+	cmocka_unit_test(test_inference_table),
+	cmocka_unit_test(test_inference_rows_limit_and_late_value),
+	cmocka_unit_test(test_schema_overrides),
+	cmocka_unit_test(test_type_names),
+	cmocka_unit_test(test_null_values_and_quoted_empty),
+	cmocka_unit_test(test_separator_and_quote_options),
+	cmocka_unit_test(test_header_names),
+	cmocka_unit_test(test_empty_and_header_only),
+	cmocka_unit_test(test_ragged_rows),
+	cmocka_unit_test(test_quote_errors),
+	cmocka_unit_test(test_encoding),
+	cmocka_unit_test(test_caps),
+	cmocka_unit_test(test_multi_file_schema),
+	cmocka_unit_test(test_batches_split),
+	cmocka_unit_test(test_writer_quoting_and_rendering),
+	cmocka_unit_test(test_writer_fixture_round_trip),
+	cmocka_unit_test(test_writer_header_only_and_path),
+	cmocka_unit_test(test_alloc_failures),
+};
+HY_TEST_MAIN(tests)
