@@ -726,7 +726,7 @@ static void test_dbp_hostile(void **state)
 static void encode_dlba(const char *const *s, size_t n, struct hy_buf *b)
 {
 	struct hy_error err = {0};
-	int32_t lens[16];
+	int32_t lens[16] = {0};
 
 	for (size_t i = 0; i < n; i++)
 		lens[i] = (int32_t)strlen(s[i]);
