@@ -11,6 +11,7 @@
 #include "hy_test.h"
 #include "hygge/buffer.h"
 #include "../../src/formats/parquet/pq_codec.h"
+#include "pq_test_pages.h"
 
 #define BUF_MAX ((size_t)1 << 28)
 
@@ -386,11 +387,79 @@ static void test_alloc_failure(void **state)
 	free(dst);
 }
 
+/* Every page body of real files from the parquet-testing corpus
+ * decompresses to exactly its header's size: Hadoop-framed LZ4 (3 frames in
+ * one page in the larger file), raw LZ4 under id 5, LZ4_RAW, multi-member
+ * GZIP, ZSTD (incl. a frame inflating to 0 bytes), SNAPPY v2 pages (incl. an
+ * empty values section). v2 levels are stored uncompressed. */
+static void test_real_files(void **state)
+{
+	static const struct {
+		const char *name;
+		int codec;
+	} files[] = {
+		{"hadoop_lz4_compressed.parquet", HY_PQ_CODEC_LZ4},
+		{"hadoop_lz4_compressed_larger.parquet", HY_PQ_CODEC_LZ4},
+		{"non_hadoop_lz4_compressed.parquet", HY_PQ_CODEC_LZ4},
+		{"lz4_raw_compressed.parquet", HY_PQ_CODEC_LZ4_RAW},
+		{"lz4_raw_compressed_larger.parquet", HY_PQ_CODEC_LZ4_RAW},
+		{"concatenated_gzip_members.parquet", HY_PQ_CODEC_GZIP},
+		{"rle_boolean_encoding.parquet", HY_PQ_CODEC_GZIP},
+		{"byte_stream_split_extended.gzip.parquet", HY_PQ_CODEC_GZIP},
+		{"byte_stream_split.zstd.parquet", HY_PQ_CODEC_ZSTD},
+		{"delta_length_byte_array.parquet", HY_PQ_CODEC_ZSTD},
+		{"page_v2_empty_compressed.parquet", HY_PQ_CODEC_ZSTD},
+		{"datapage_v2.snappy.parquet", HY_PQ_CODEC_SNAPPY},
+		{"datapage_v2_empty_datapage.snappy.parquet", HY_PQ_CODEC_SNAPPY},
+		{"alltypes_plain.snappy.parquet", HY_PQ_CODEC_SNAPPY},
+	};
+	size_t missing = 0;
+
+	(void)state;
+	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		size_t n = 0, footer = 0, pos = 4, pages = 0;
+		uint8_t *p = t_load(files[f].name, &n, &footer);
+		struct tpage pg;
+
+		if (p == NULL) {
+			print_message("skipped: %s not found under %s/parquet-testing\n",
+				      files[f].name, HY_TEST_DATA_DIR);
+			missing++;
+			continue;
+		}
+		while (pos < footer) {
+			size_t levels;
+			uint8_t *dst;
+			struct hy_error err = {0};
+
+			assert_int_equal(t_page(p, n, &pos, &pg), 0);
+			levels = pg.type == 3 ? (size_t)pg.def_len + (size_t)pg.rep_len : 0;
+			if (pg.csize > 0 && (pg.type != 3 || pg.is_compressed)) {
+				assert_true(levels <= (size_t)pg.csize &&
+					    levels <= (size_t)pg.usize);
+				dst = malloc((size_t)pg.usize - levels + 1);
+				assert_non_null(dst);
+				if (hy_pq_decompress(files[f].codec, p + pos + levels,
+						     (size_t)pg.csize - levels, dst,
+						     (size_t)pg.usize - levels, &err) != 0)
+					fail_msg("%s page at %zu: %s", files[f].name, pos, err.msg);
+				free(dst);
+				pages++;
+			}
+			pos += (size_t)pg.csize;
+		}
+		assert_true(pages > 0);
+		free(p);
+	}
+	if (missing == sizeof(files) / sizeof(files[0]))
+		skip();
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_round_trip),         cmocka_unit_test(test_levels),
 	cmocka_unit_test(test_wrong_size),         cmocka_unit_test(test_unsupported_and_limits),
 	cmocka_unit_test(test_zstd_frames),        cmocka_unit_test(test_gzip_members),
 	cmocka_unit_test(test_lz4_hadoop_and_raw), cmocka_unit_test(test_hostile_streams),
-	cmocka_unit_test(test_alloc_failure),
+	cmocka_unit_test(test_alloc_failure),      cmocka_unit_test(test_real_files),
 };
 HY_TEST_MAIN(tests)

@@ -7,7 +7,9 @@
 
 #include "hy_test.h"
 #include "hygge/buffer.h"
+#include "../../src/formats/parquet/pq_codec.h"
 #include "../../src/formats/parquet/pq_encoding.h"
+#include "pq_test_pages.h"
 
 #define BUF_MAX ((size_t)1 << 28)
 
@@ -960,6 +962,285 @@ static void test_bss(void **state)
 	hy_buf_reset(&b);
 }
 
+/* ---- real files of the parquet-testing corpus ---- */
+
+static uint8_t *load_or_note(const char *name, size_t *n, size_t *footer)
+{
+	uint8_t *p = t_load(name, n, footer);
+
+	if (p == NULL)
+		print_message("skipped: %s not found under %s/parquet-testing\n", name,
+			      HY_TEST_DATA_DIR);
+	return p;
+}
+
+/* Reads the field `col` of a CSV line (quoted or bare, no escapes); returns
+ * its length, or -1 for a bare empty field (a null). */
+static int csv_field(const char *line, int col, char *out, size_t cap)
+{
+	const char *q = line;
+	size_t k = 0;
+	int quoted;
+
+	for (int c = 0; c < col; c++) {
+		int inq = 0;
+
+		while (*q != 0 && (inq || *q != ',')) {
+			if (*q == '"')
+				inq = !inq;
+			q++;
+		}
+		assert_int_equal(*q, ',');
+		q++;
+	}
+	quoted = *q == '"';
+	if (quoted)
+		q++;
+	while (*q != 0 && *q != '\n' && *q != '\r' && (quoted ? *q != '"' : *q != ',')) {
+		assert_true(k + 1 < cap);
+		out[k++] = *q++;
+	}
+	out[k] = 0;
+	return !quoted && k == 0 ? -1 : (int)k;
+}
+
+static char *read_text(const char *name)
+{
+	char path[512];
+	FILE *f;
+	char *text;
+	long sz;
+
+	snprintf(path, sizeof(path), "%s/parquet-testing/data/%s", HY_TEST_DATA_DIR, name);
+	f = fopen(path, "rb");
+	if (f == NULL) {
+		snprintf(path, sizeof(path), "%s/parquet-testing/%s", HY_TEST_DATA_DIR, name);
+		f = fopen(path, "rb");
+	}
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	sz = ftell(f);
+	rewind(f);
+	text = xcalloc((size_t)sz + 1, 1);
+	assert_int_equal(fread(text, 1, (size_t)sz, f), (size_t)sz);
+	fclose(f);
+	return text;
+}
+
+/* Line `row` (0 = header) of a text. */
+static const char *line_at(const char *text, int row)
+{
+	for (int r = 0; r < row; r++) {
+		text = strchr(text, '\n');
+		assert_non_null(text);
+		text++;
+	}
+	return text;
+}
+
+/* delta_binary_packed.parquet (parquet-mr 1.10): 66 v2 pages, one per
+ * column, INT64 with miniblock widths 0..64 and an INT32 column, 200 values
+ * in 2 blocks with a partial last one; checked against the _expect.csv. */
+static void test_real_delta_binary_packed(void **state)
+{
+	size_t n = 0, footer = 0, pos = 4;
+	uint8_t *p = load_or_note("delta_binary_packed.parquet", &n, &footer);
+	char *csv, field[64];
+	int64_t v[200];
+	int32_t v32[200];
+	struct tpage pg;
+
+	(void)state;
+	if (p == NULL)
+		skip();
+	csv = read_text("delta_binary_packed_expect.csv");
+	for (int col = 0; col < 66; col++) {
+		struct hy_error err = {0};
+		size_t used;
+		const uint8_t *body;
+		size_t len;
+
+		assert_int_equal(t_page(p, n, &pos, &pg), 0);
+		assert_int_equal(pg.type, 3);
+		assert_int_equal(pg.encoding, 5);
+		assert_int_equal(pg.num_values, 200);
+		body = p + pos + pg.def_len + pg.rep_len;
+		len = (size_t)(pg.csize - pg.def_len - pg.rep_len);
+		if (col < 65)
+			assert_int_equal(hy_pq_delta_decode_int64(body, len, 200, v, &used, &err),
+					 0);
+		else
+			assert_int_equal(hy_pq_delta_decode_int32(body, len, 200, v32, &used, &err),
+					 0);
+		assert_int_equal(used, len);
+		for (int r = 0; r < 200; r++) {
+			long long want;
+
+			assert_true(csv_field(line_at(csv, r + 1), col, field, sizeof(field)) > 0);
+			want = strtoll(field, NULL, 10);
+			if (col < 65)
+				assert_int_equal(v[r], want);
+			else
+				assert_int_equal(v32[r], want);
+		}
+		pos += (size_t)pg.csize;
+	}
+	free(csv);
+	free(p);
+}
+
+/* delta_byte_array.parquet: 9 v2 pages of DELTA_BYTE_ARRAY strings with
+ * nulls (one column all null), checked against the _expect.csv. */
+static void test_real_delta_byte_array(void **state)
+{
+	size_t n = 0, footer = 0, pos = 4;
+	uint8_t *p = load_or_note("delta_byte_array.parquet", &n, &footer);
+	char *csv, field[256];
+	int32_t offs[1001], scratch[1000];
+	struct hy_buf data;
+	struct tpage pg;
+
+	(void)state;
+	if (p == NULL)
+		skip();
+	csv = read_text("delta_byte_array_expect.csv");
+	hy_buf_init(&data, BUF_MAX);
+	for (int col = 0; col < 9; col++) {
+		struct hy_error err = {0};
+		size_t used, count, len, k = 0;
+		const uint8_t *body;
+
+		assert_int_equal(t_page(p, n, &pos, &pg), 0);
+		assert_int_equal(pg.encoding, 7);
+		count = (size_t)(pg.num_values - pg.num_nulls);
+		body = p + pos + pg.def_len + pg.rep_len;
+		len = (size_t)(pg.csize - pg.def_len - pg.rep_len);
+		hy_buf_clear(&data);
+		assert_int_equal(hy_pq_delta_byte_array_decode(body, len, count, 0, offs, scratch,
+							       &data, &used, &err),
+				 0);
+		assert_int_equal(used, len);
+		for (int r = 0; r < 1000; r++) {
+			int flen = csv_field(line_at(csv, r + 1), col, field, sizeof(field));
+
+			if (flen < 0)
+				continue;
+			assert_true(k < count);
+			assert_int_equal(offs[k + 1] - offs[k], flen);
+			assert_memory_equal(data.data + offs[k], field, (size_t)flen);
+			k++;
+		}
+		assert_int_equal(k, count);
+		pos += (size_t)pg.csize;
+	}
+	hy_buf_reset(&data);
+	free(csv);
+	free(p);
+}
+
+/* Decompresses a v1 page and splits it into def levels (u32-prefixed RLE,
+ * width 1) and values; returns the values and their count. */
+static uint8_t *v1_values(const uint8_t *p, const struct tpage *pg, int codec, size_t *count,
+			  size_t *len)
+{
+	uint8_t *page = xcalloc((size_t)pg->usize, 1);
+	uint32_t *levels = xcalloc((size_t)pg->num_values, 4);
+	struct hy_error err = {0};
+	size_t used, present = 0;
+
+	assert_int_equal(hy_pq_decompress(codec, p + pg->body, (size_t)pg->csize, page,
+					  (size_t)pg->usize, &err),
+			 0);
+	assert_int_equal(hy_pq_rle_decode_prefixed(page, (size_t)pg->usize, 1,
+						   (size_t)pg->num_values, levels, &used, &err),
+			 0);
+	for (int i = 0; i < pg->num_values; i++)
+		present += levels[i];
+	*count = present;
+	*len = (size_t)pg->usize - used;
+	memmove(page, page + used, *len);
+	free(levels);
+	return page;
+}
+
+/* byte_stream_split_extended.gzip.parquet: each BYTE_STREAM_SPLIT column
+ * (FLOAT16, FLOAT, DOUBLE, INT32, INT64, FLBA) follows its PLAIN twin. */
+static void test_real_byte_stream_split(void **state)
+{
+	size_t n = 0, footer = 0, pos = 4, pairs = 0;
+	uint8_t *p = load_or_note("byte_stream_split_extended.gzip.parquet", &n, &footer);
+	struct tpage plain = {0}, bss;
+
+	(void)state;
+	if (p == NULL)
+		skip();
+	while (pos < footer) {
+		size_t pc, pl, bc, bl;
+		uint8_t *pv, *bv, *out;
+		struct hy_error err = {0};
+
+		/* Writers put a copy of the ColumnMetaData after each chunk; it
+		 * parses as a "page" of 0 bytes. */
+		assert_int_equal(t_page(p, n, &pos, &bss), 0);
+		pos += (size_t)bss.csize;
+		if (bss.csize == 0)
+			continue;
+		if (bss.encoding == 0) {
+			plain = bss;
+			continue;
+		}
+		assert_int_equal(bss.encoding, 9);
+		pv = v1_values(p, &plain, HY_PQ_CODEC_GZIP, &pc, &pl);
+		bv = v1_values(p, &bss, HY_PQ_CODEC_GZIP, &bc, &bl);
+		assert_int_equal(pc, bc);
+		assert_int_equal(pl, bl);
+		assert_true(pc > 0 && pl % pc == 0);
+		out = xcalloc(bl, 1);
+		assert_int_equal(hy_pq_bss_decode(bv, bl, bc, bl / bc, out, &err), 0);
+		assert_memory_equal(out, pv, pl);
+		free(out);
+		free(pv);
+		free(bv);
+		pairs++;
+	}
+	assert_true(pairs >= 6);
+	free(p);
+}
+
+/* rle_boolean_encoding.parquet: RLE booleans in a v2 page carry the u32
+ * length prefix (Encodings.md's table). */
+static void test_real_rle_boolean(void **state)
+{
+	size_t n = 0, footer = 0, pos = 4, used, vlen;
+	uint8_t *p = load_or_note("rle_boolean_encoding.parquet", &n, &footer), *values;
+	uint32_t out[68];
+	struct hy_error err = {0};
+	struct tpage pg;
+	size_t levels, count, trues = 0;
+
+	(void)state;
+	if (p == NULL)
+		skip();
+	assert_int_equal(t_page(p, n, &pos, &pg), 0);
+	assert_int_equal(pg.encoding, 3);
+	levels = (size_t)(pg.def_len + pg.rep_len);
+	vlen = (size_t)pg.usize - levels;
+	values = xcalloc(vlen, 1);
+	assert_int_equal(hy_pq_decompress(HY_PQ_CODEC_GZIP, p + pos + levels,
+					  (size_t)pg.csize - levels, values, vlen, &err),
+			 0);
+	count = (size_t)(pg.num_values - pg.num_nulls);
+	assert_int_equal(hy_pq_rle_decode_prefixed(values, vlen, 1, count, out, &used, &err), 0);
+	assert_int_equal(used, vlen);
+	for (size_t i = 0; i < count; i++) {
+		assert_true(out[i] <= 1);
+		trues += out[i];
+	}
+	assert_true(trues > 0 && trues < count);
+	free(values);
+	free(p);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_rle_spec_vectors),
 	cmocka_unit_test(test_rle_encoder_choices),
@@ -984,5 +1265,9 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_delta_byte_array_alloc_failure),
 	cmocka_unit_test(test_encoders_alloc_failure),
 	cmocka_unit_test(test_bss),
+	cmocka_unit_test(test_real_delta_binary_packed),
+	cmocka_unit_test(test_real_delta_byte_array),
+	cmocka_unit_test(test_real_byte_stream_split),
+	cmocka_unit_test(test_real_rle_boolean),
 };
 HY_TEST_MAIN(tests)

@@ -251,6 +251,8 @@ static int brotli_decode(const uint8_t *src, size_t src_len, uint8_t *dst, size_
 int hy_pq_decompress(int codec, const uint8_t *src, size_t src_len, uint8_t *dst, size_t dst_len,
 		     struct hy_error *err)
 {
+	uint8_t spare;
+
 	if (codec == HY_PQ_CODEC_LZO)
 		return hy_error_set(err, HY_EUNSUPPORTED,
 				    "compression codec LZO (3) is not supported");
@@ -260,6 +262,9 @@ int hy_pq_decompress(int codec, const uint8_t *src, size_t src_len, uint8_t *dst
 		return hy_error_set(err, HY_ELIMIT,
 				    "%s: uncompressed page of %zu bytes > the cap of %zu",
 				    hy_pq_codec_name(codec), dst_len, HY_PQ_CODEC_MAX_PAGE);
+	/* Libraries such as zlib refuse a NULL output even for 0 bytes. */
+	if (dst == NULL && dst_len == 0)
+		dst = &spare;
 	/* An empty section is never handed to a library: snappy rejects it. */
 	if (src_len == 0) {
 		if (dst_len == 0)
