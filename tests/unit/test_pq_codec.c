@@ -177,6 +177,8 @@ static void test_unsupported_and_limits(void **state)
 		hy_pq_decompress(HY_PQ_CODEC_ZSTD, &byte, 1, dst, HY_PQ_CODEC_MAX_PAGE + 1, &err),
 		HY_ELIMIT);
 	hy_error_init(&err);
+	assert_int_equal(hy_pq_decompress(HY_PQ_CODEC_ZSTD, &byte, 1, NULL, 4, &err), HY_EINVAL);
+	hy_error_init(&err);
 	/* An empty section never reaches the library (snappy would refuse). */
 	assert_int_equal(hy_pq_decompress(HY_PQ_CODEC_SNAPPY, NULL, 0, NULL, 0, &err), 0);
 	assert_int_equal(hy_pq_decompress(HY_PQ_CODEC_SNAPPY, NULL, 0, dst, 4, &err), HY_EFORMAT);

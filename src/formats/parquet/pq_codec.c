@@ -263,8 +263,12 @@ int hy_pq_decompress(int codec, const uint8_t *src, size_t src_len, uint8_t *dst
 				    "%s: uncompressed page of %zu bytes > the cap of %zu",
 				    hy_pq_codec_name(codec), dst_len, HY_PQ_CODEC_MAX_PAGE);
 	/* Libraries such as zlib refuse a NULL output even for 0 bytes. */
-	if (dst == NULL && dst_len == 0)
+	if (dst == NULL) {
+		if (dst_len != 0)
+			return hy_error_set(err, HY_EINVAL, "%s: no output buffer for %zu bytes",
+					    hy_pq_codec_name(codec), dst_len);
 		dst = &spare;
+	}
 	/* An empty section is never handed to a library: snappy rejects it. */
 	if (src_len == 0) {
 		if (dst_len == 0)
@@ -400,7 +404,7 @@ static int check_level(int codec, int level, int lo, int hi, struct hy_error *er
 }
 
 static int compress_to(int codec, int level, const uint8_t *src, size_t len, struct hy_buf *out,
-		    struct hy_error *err)
+		       struct hy_error *err)
 {
 	switch (codec) {
 	case HY_PQ_CODEC_UNCOMPRESSED: return hy_buf_append(out, src, len, err);

@@ -28,7 +28,7 @@ static uint64_t zigzag_encode(int64_t v)
 static int read_header(const uint8_t *src, size_t len, size_t *pos, struct dbp_header *h,
 		       struct hy_error *err)
 {
-	uint64_t zz;
+	uint64_t zz = 0;
 
 	HY_TRY(hy__pq_uleb_read(src, len, pos, &h->block_size, DBP " block size", err));
 	HY_TRY(hy__pq_uleb_read(src, len, pos, &h->miniblocks, DBP " miniblock count", err));
@@ -93,7 +93,7 @@ static int decode_block(const uint8_t *src, size_t len, size_t *pos, const struc
 			unsigned max_width, uint64_t *prev, void *out, unsigned out_bytes,
 			size_t *n, size_t count, struct hy_error *err)
 {
-	uint64_t zz;
+	uint64_t zz = 0;
 	const uint8_t *widths;
 
 	HY_TRY(hy__pq_uleb_read(src, len, pos, &zz, DBP " min delta", err));

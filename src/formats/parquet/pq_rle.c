@@ -207,7 +207,7 @@ int hy_pq_rle_decode(const uint8_t *src, size_t len, unsigned bit_width, size_t 
 		return hy_error_set(err, HY_EFORMAT, RLE ": bit width %u > %d", bit_width,
 				    HY_PQ_RLE_MAX_WIDTH);
 	while (n < count) {
-		uint64_t header;
+		uint64_t header = 0;
 		size_t got = 0;
 
 		if (pos >= len)
