@@ -63,30 +63,36 @@ int hy_pq_delta_peek_count(const uint8_t *src, size_t len, uint64_t *total, stru
 	return 0;
 }
 
-static void store(void *out, unsigned out_bytes, size_t i, uint64_t v)
-{
-	if (out_bytes == 4)
-		((int32_t *)out)[i] = (int32_t)(uint32_t)v;
-	else
-		((int64_t *)out)[i] = (int64_t)v;
-}
-
-/* One miniblock of h->per_miniblock values at `width` bits, unpacked 32 at a
- * time; values past `count` (padding) are decoded and dropped. */
+/* One miniblock of `per_miniblock` values at `width` bits, unpacked 32 at a
+ * time; values past `count` (padding) are never produced. The output width
+ * is tested once per 32 values, not per value. */
 static void miniblock(const uint8_t *src, unsigned width, size_t per_miniblock, uint64_t min_delta,
 		      uint64_t *prev, void *out, unsigned out_bytes, size_t *n, size_t count)
 {
-	uint64_t tmp[32];
+	uint64_t tmp[32], v = *prev;
 
 	for (size_t c = 0; c < per_miniblock && *n < count; c += 32) {
 		size_t k = count - *n < 32 ? count - *n : 32;
 
 		hy__pq_unpack64(src + c / 8 * width, width, k, tmp);
-		for (size_t i = 0; i < k; i++) {
-			*prev += min_delta + tmp[i];
-			store(out, out_bytes, (*n)++, *prev);
+		if (out_bytes == 4) {
+			int32_t *o = (int32_t *)out + *n;
+
+			for (size_t i = 0; i < k; i++) {
+				v += min_delta + tmp[i];
+				o[i] = (int32_t)(uint32_t)v;
+			}
+		} else {
+			int64_t *o = (int64_t *)out + *n;
+
+			for (size_t i = 0; i < k; i++) {
+				v += min_delta + tmp[i];
+				o[i] = (int64_t)v;
+			}
 		}
+		*n += k;
 	}
+	*prev = v;
 }
 
 static int decode_block(const uint8_t *src, size_t len, size_t *pos, const struct dbp_header *h,
@@ -144,7 +150,10 @@ static int dbp_decode(const uint8_t *src, size_t len, size_t count, unsigned out
 				    (unsigned long long)h.total, count);
 	if (count > 0) {
 		prev = h.first;
-		store(out, out_bytes, n++, prev);
+		if (out_bytes == 4)
+			((int32_t *)out)[n++] = (int32_t)(uint32_t)prev;
+		else
+			((int64_t *)out)[n++] = (int64_t)prev;
 		while (n < count)
 			HY_TRY(decode_block(src, len, &pos, &h, out_bytes * 8, &prev, out,
 					    out_bytes, &n, count, err));

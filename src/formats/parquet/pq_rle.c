@@ -68,13 +68,27 @@ static uint64_t width_mask(unsigned width)
 
 void hy__pq_unpack64(const uint8_t *src, unsigned width, size_t n, uint64_t *out)
 {
-	size_t total = (n * width + 7) / 8;
+	size_t total = (n * width + 7) / 8, i = 0;
 	uint64_t mask = width_mask(width);
 
-	for (size_t i = 0; i < n; i++) {
+	if (width == 0) {
+		memset(out, 0, n * sizeof(*out));
+		return;
+	}
+	/* While 9 bytes remain from a value's first byte, load without the
+	 * bounds check; only the last values go through load64(). */
+	if (width <= 56)
+		for (; i < n && (i * width >> 3) + 8 <= total; i++) {
+			size_t bit = i * width;
+			uint64_t x;
+
+			memcpy(&x, src + (bit >> 3), 8);
+			out[i] = (x >> (bit & 7)) & mask;
+		}
+	for (; i < n; i++) {
 		size_t bit = i * width, at = bit >> 3;
 		unsigned shift = bit & 7;
-		uint64_t x = width == 0 ? 0 : load64(src, total, at) >> shift;
+		uint64_t x = load64(src, total, at) >> shift;
 
 		/* A 57..64-bit value at an odd shift reaches a 9th byte. */
 		if (shift != 0 && shift + width > 64)
