@@ -29,8 +29,8 @@ enum hy_pq_codec {
  * against it before allocating `dst`; the decompressor checks again. */
 #define HY_PQ_CODEC_MAX_PAGE ((size_t)1 << 30)
 
-/* "SNAPPY", "ZSTD", ...; "codec <n>" style names are not returned: unknown
- * numbers give "UNKNOWN". Never NULL. */
+/* The format's name of a codec ("SNAPPY", "ZSTD", ...), "UNKNOWN" for any
+ * other number. Static storage, never NULL. */
 const char *hy_pq_codec_name(int codec);
 
 /* Decompresses `src_len` bytes into exactly `dst_len` bytes at `dst` (the
