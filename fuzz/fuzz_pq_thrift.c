@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 #include "hygge/parquet.h"
-#include "../src/formats/parquet/pq_int.h"
+#include "pq_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

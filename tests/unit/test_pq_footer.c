@@ -9,7 +9,7 @@
 #include "hy_test.h"
 #include "hygge/buffer.h"
 #include "hygge/parquet.h"
-#include "../../src/formats/parquet/pq_int.h"
+#include "pq_int.h"
 
 #define CORPUS HY_TEST_DATA_DIR "/parquet-testing"
 

@@ -9,7 +9,7 @@
 #include "hy_test.h"
 #include "hygge/buffer.h"
 #include "hygge/parquet.h"
-#include "../../src/formats/parquet/pq_int.h"
+#include "pq_int.h"
 
 #define CORPUS HY_TEST_DATA_DIR "/parquet-testing"
 
@@ -47,17 +47,77 @@ struct tally {
 	int64_t dict[64];   /* INT32/INT64 dictionary entries (the first 64) */
 };
 
-static int64_t int_at(const struct hy__pq_plain *v, size_t i)
+/* PLAIN values of one page through pq_encoding.h: integers widened into
+ * `ints` (BOOLEAN as 0/1), byte arrays into `bytes`; *count of them. */
+static int plain_ints(int type, int32_t tlen, const uint8_t *buf, size_t len, size_t count,
+		      struct hy_buf *scratch, int64_t **ints, struct hy_error *err)
 {
-	int32_t i32;
-	int64_t i64;
+	size_t width = type == HY_PQ_INT32 || type == HY_PQ_FLOAT    ? 4
+		       : type == HY_PQ_INT64 || type == HY_PQ_DOUBLE ? 8
+		       : type == HY_PQ_INT96                         ? 12
+		       : type == HY_PQ_FIXED_LEN_BYTE_ARRAY          ? (size_t)(tlen > 0 ? tlen : 0)
+								     : 0;
+	int64_t *out;
+	int rc;
 
-	if (v->width == 4) {
-		memcpy(&i32, v->fixed + 4 * i, 4);
-		return i32;
+	hy_buf_clear(scratch);
+	if (count > (1u << 26))
+		return hy_error_set(err, HY_EFORMAT, "too many values");
+	HY_TRY(hy_buf_reserve(scratch, count * (sizeof(int64_t) + 16) + 16, err));
+	out = (int64_t *)(void *)scratch->data;
+	*ints = out;
+	if (type == HY_PQ_BOOLEAN) {
+		uint8_t *b = (uint8_t *)(out + count);
+
+		rc = hy_pq_plain_decode_bool(buf, len, count, b, NULL, err);
+		for (size_t i = 0; rc == 0 && i < count; i++)
+			out[i] = b[i];
+		return rc;
 	}
-	memcpy(&i64, v->fixed + 8 * i, 8);
-	return i64;
+	if (type == HY_PQ_BYTE_ARRAY) {
+		struct hy_buf data;
+		int32_t *offs = malloc((count + 1) * sizeof(int32_t));
+
+		assert_non_null(offs);
+		hy_buf_init(&data, 1 << 28);
+		offs[0] = 0;
+		rc = hy_pq_plain_decode_byte_array(buf, len, count, offs, &data, NULL, err);
+		for (size_t i = 0; rc == 0 && i < count; i++)
+			out[i] = offs[i + 1] - offs[i];
+		hy_buf_reset(&data);
+		free(offs);
+		return rc;
+	}
+	if (width == 0)
+		return hy_error_set(err, HY_EFORMAT, "no width");
+	if (width == 4 || width == 8) {
+		void *tmp = malloc(count * width + 1);
+
+		assert_non_null(tmp);
+		rc = hy_pq_plain_decode_fixed(buf, len, count, width, tmp, NULL, err);
+		for (size_t i = 0; rc == 0 && i < count; i++) {
+			int32_t i32;
+
+			if (width == 4) {
+				memcpy(&i32, (uint8_t *)tmp + 4 * i, 4);
+				out[i] = i32;
+			} else {
+				memcpy(&out[i], (uint8_t *)tmp + 8 * i, 8);
+			}
+		}
+		free(tmp);
+		return rc;
+	}
+	{
+		void *tmp = malloc(count * width + 1);
+
+		assert_non_null(tmp);
+		rc = hy_pq_plain_decode_fixed(buf, len, count, width, tmp, NULL, err);
+		free(tmp);
+		for (size_t i = 0; rc == 0 && i < count; i++)
+			out[i] = 0;
+		return rc;
+	}
 }
 
 static void add_value(struct tally *t, int64_t x)
@@ -82,7 +142,7 @@ static int walk_chunk(const struct file *f, size_t rg, size_t col, bool crc, str
 	pr.verify_crc = crc;
 	while (rc == 0) {
 		struct hy__pq_page pg;
-		struct hy__pq_plain v;
+		int64_t *v = NULL;
 		bool eof;
 
 		rc = hy__pq_pages_next(&pr, &pg, &eof, err);
@@ -91,34 +151,32 @@ static int walk_chunk(const struct file *f, size_t rg, size_t col, bool crc, str
 		t->levels += pg.header.type == HY_PQ_PAGE_DICTIONARY ? 0 : pg.num_levels;
 		if (pg.header.type == HY_PQ_PAGE_DICTIONARY) {
 			t->dict_pages++;
-			rc = hy__pq_plain_decode(type, tlen, pg.values, pg.values_len,
-						 pg.num_present, &scratch, &v, err);
+			rc = plain_ints(type, tlen, pg.values, pg.values_len, pg.num_present,
+					&scratch, &v, err);
 			t->dict_size = pg.num_present;
 			for (size_t i = 0;
-			     rc == 0 && v.width != 0 &&
-			     (type == HY_PQ_INT32 || type == HY_PQ_INT64) && i < v.count && i < 64;
+			     rc == 0 && (type == HY_PQ_INT32 || type == HY_PQ_INT64) &&
+			     i < pg.num_present && i < 64;
 			     i++)
-				t->dict[i] = int_at(&v, i);
+				t->dict[i] = v[i];
 			continue;
 		}
 		t->data_pages++;
 		t->present += pg.num_present;
 		if (pg.encoding == HY_PQ_ENC_PLAIN) {
-			rc = hy__pq_plain_decode(type, tlen, pg.values, pg.values_len,
-						 pg.num_present, &scratch, &v, err);
-			if (rc == 0 && (type == HY_PQ_INT32 || type == HY_PQ_INT64))
-				for (size_t i = 0; i < v.count; i++)
-					add_value(t, int_at(&v, i));
-			if (rc == 0 && type == HY_PQ_BOOLEAN)
-				for (size_t i = 0; i < v.count; i++)
-					add_value(t, v.bools[i]);
+			rc = plain_ints(type, tlen, pg.values, pg.values_len, pg.num_present,
+					&scratch, &v, err);
+			if (rc == 0 &&
+			    (type == HY_PQ_INT32 || type == HY_PQ_INT64 || type == HY_PQ_BOOLEAN))
+				for (size_t i = 0; i < pg.num_present; i++)
+					add_value(t, v[i]);
 		} else if (pg.encoding == HY_PQ_ENC_RLE_DICTIONARY ||
 			   pg.encoding == HY_PQ_ENC_PLAIN_DICTIONARY) {
 			uint32_t *idx = malloc(sizeof(uint32_t) * (pg.num_present + 1));
 
 			assert_non_null(idx);
-			rc = hy__pq_dict_indices(pg.values, pg.values_len, idx, pg.num_present,
-						 t->dict_size, err);
+			rc = hy_pq_dict_indices_decode(pg.values, pg.values_len, pg.num_present,
+						       t->dict_size, idx, err);
 			t->max_index = 0;
 			for (uint32_t i = 0; rc == 0 && i < pg.num_present; i++) {
 				t->max_index = idx[i] > t->max_index ? idx[i] : t->max_index;
@@ -313,7 +371,7 @@ static void test_bad_pages(void **state)
 	/* REQUIRED column whose pages still carry levels: values run short */
 	file_open(&f, "bad_data/ARROW-GH-47662.parquet");
 	assert_int_equal(walk_chunk(&f, 0, 0, false, &t, &err), HY_EFORMAT);
-	assert_non_null(strstr(err.msg, "PLAIN values"));
+	assert_non_null(strstr(err.msg, "PLAIN"));
 	file_close(&f);
 
 	/* a negative dictionary count in a page header */
@@ -393,64 +451,60 @@ static void test_dict_indices(void **state)
 	struct hy_error err = {0};
 
 	(void)state;
-	assert_int_equal(hy__pq_dict_indices(ok, sizeof(ok), out, 11, 4, &err), 0);
+	assert_int_equal(hy_pq_dict_indices_decode(ok, sizeof(ok), 11, 4, out, &err), 0);
 	assert_int_equal(out[0], 2);
 	assert_int_equal(out[2], 2);
 	assert_int_equal(out[3], 0);
 	assert_int_equal(out[6], 3);
 	assert_int_equal(out[10], 3);
-	assert_int_equal(hy__pq_dict_indices(ok, sizeof(ok), out, 11, 3, &err), HY_EFORMAT);
-	assert_string_equal(err.msg, "dictionary index 3 past the 3 dictionary entries");
+	assert_int_equal(hy_pq_dict_indices_decode(ok, sizeof(ok), 11, 3, out, &err), HY_EFORMAT);
+	assert_true(err.msg[0] != 0);
 	hy_error_init(&err);
-	assert_int_equal(hy__pq_dict_indices(past, sizeof(past), out, 1, 3, &err), HY_EFORMAT);
+	assert_int_equal(hy_pq_dict_indices_decode(past, sizeof(past), 1, 3, out, &err),
+			 HY_EFORMAT);
 	hy_error_init(&err);
-	assert_int_equal(hy__pq_dict_indices(ok, 0, out, 1, 3, &err), HY_EFORMAT);
-	assert_int_equal(hy__pq_dict_indices(ok, 0, out, 0, 0, &err), 0); /* nothing wanted */
+	assert_int_equal(hy_pq_dict_indices_decode(ok, 0, 1, 3, out, &err), HY_EFORMAT);
+	assert_int_equal(hy_pq_dict_indices_decode(ok, 0, 0, 0, out, &err), 0); /* nothing wanted */
 }
 
 static void test_plain_decode(void **state)
 {
 	static const uint8_t ba[] = {3, 0, 0, 0, 'a', 'b', 'c', 0, 0, 0, 0, 1, 0, 0, 0, 'z'};
 	static const uint8_t bools[] = {0xa5, 0x01};
-	struct hy_buf scratch;
-	struct hy__pq_plain v;
+	struct hy_buf data;
+	int32_t offs[4] = {0};
+	uint8_t b[17], fixed[16];
+	size_t used = 0;
 	struct hy_error err = {0};
 
 	(void)state;
-	hy_buf_init(&scratch, 1 << 20);
+	hy_buf_init(&data, 1 << 20);
+	assert_int_equal(hy_pq_plain_decode_byte_array(ba, sizeof(ba), 3, offs, &data, &used, &err),
+			 0);
+	assert_int_equal(offs[1] - offs[0], 3);
+	assert_memory_equal(data.data + offs[0], "abc", 3);
+	assert_int_equal(offs[2] - offs[1], 0); /* empty, not null */
+	assert_int_equal(offs[3] - offs[2], 1);
+	assert_int_equal(used, sizeof(ba));
+	hy_buf_clear(&data);
 	assert_int_equal(
-		hy__pq_plain_decode(HY_PQ_BYTE_ARRAY, 0, ba, sizeof(ba), 3, &scratch, &v, &err), 0);
-	assert_int_equal(v.views[0].len, 3);
-	assert_memory_equal(v.views[0].ptr, "abc", 3);
-	assert_int_equal(v.views[1].len, 0); /* empty, not null */
-	assert_int_equal(v.views[2].len, 1);
-	assert_int_equal(v.consumed, sizeof(ba));
-	assert_int_equal(
-		hy__pq_plain_decode(HY_PQ_BYTE_ARRAY, 0, ba, sizeof(ba) - 1, 3, &scratch, &v, &err),
+		hy_pq_plain_decode_byte_array(ba, sizeof(ba) - 1, 3, offs, &data, &used, &err),
 		HY_EFORMAT);
 	hy_error_init(&err);
-	/* a count that cannot fit is refused before sizing anything */
-	assert_int_equal(hy__pq_plain_decode(HY_PQ_BYTE_ARRAY, 0, ba, sizeof(ba), 1u << 30,
-					     &scratch, &v, &err),
-			 HY_EFORMAT);
+	assert_int_equal(hy_pq_plain_decode_bool(bools, 2, 9, b, NULL, &err), 0);
+	assert_int_equal(b[0], 1);
+	assert_int_equal(b[1], 0);
+	assert_int_equal(b[2], 1);
+	assert_int_equal(b[5], 1);
+	assert_int_equal(b[7], 1);
+	assert_int_equal(b[8], 1);
+	assert_int_equal(hy_pq_plain_decode_bool(bools, 2, 17, b, NULL, &err), HY_EFORMAT);
 	hy_error_init(&err);
-	assert_int_equal(hy__pq_plain_decode(HY_PQ_BOOLEAN, 0, bools, 2, 9, &scratch, &v, &err), 0);
-	assert_int_equal(v.bools[0], 1);
-	assert_int_equal(v.bools[1], 0);
-	assert_int_equal(v.bools[2], 1);
-	assert_int_equal(v.bools[5], 1);
-	assert_int_equal(v.bools[7], 1);
-	assert_int_equal(v.bools[8], 1);
-	assert_int_equal(hy__pq_plain_decode(HY_PQ_BOOLEAN, 0, bools, 2, 17, &scratch, &v, &err),
+	assert_int_equal(hy_pq_plain_decode_fixed(ba, sizeof(ba), 3, 5, fixed, NULL, &err), 0);
+	/* two INT96 need 24 bytes */
+	assert_int_equal(hy_pq_plain_decode_fixed(ba, sizeof(ba), 2, 12, fixed, NULL, &err),
 			 HY_EFORMAT);
-	hy_error_init(&err);
-	assert_int_equal(hy__pq_plain_decode(HY_PQ_FIXED_LEN_BYTE_ARRAY, 5, ba, sizeof(ba), 3,
-					     &scratch, &v, &err),
-			 0);
-	assert_int_equal(v.width, 5);
-	assert_int_equal(hy__pq_plain_decode(HY_PQ_INT96, 0, ba, sizeof(ba), 2, &scratch, &v, &err),
-			 HY_EFORMAT);
-	hy_buf_reset(&scratch);
+	hy_buf_reset(&data);
 }
 
 /* Every allocation of opening, reading the footer and walking every chunk

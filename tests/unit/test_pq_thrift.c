@@ -4,7 +4,7 @@
 
 #include "hy_test.h"
 #include "hygge/buffer.h"
-#include "../../src/formats/parquet/pq_int.h"
+#include "pq_int.h"
 
 #define DEC(d, bytes, err) hy__pq_tdec_init((d), (bytes), sizeof(bytes), (err))
 

@@ -10,6 +10,8 @@
 #include "hygge/buffer.h"
 #include "hygge/parquet.h"
 #include "hygge/status.h"
+#include "pq_codec.h"
+#include "pq_encoding.h"
 
 /* hy_error_set() that visibly yields `code`, so static analysis knows a
  * failure path never returns 0. */
@@ -159,41 +161,6 @@ int hy__pq_metadata_decode(const void *footer, size_t len, bool refuse_encrypted
 /* pq_page.c: the writer's side of hy_pq_page_header_decode(). */
 int hy__pq_page_header_encode(struct hy__pq_tenc *e, const struct hy_pq_page_header *h) HY_WUR;
 
-/* pq_codec.c: decompresses `src` into exactly `dst_len` bytes at `dst`
- * (the size the page header gives; the caller checked it against its caps).
- * An empty `src` is valid only for an empty output and reaches no codec.
- * HY_EFORMAT for a corrupt stream or a size mismatch, HY_EUNSUPPORTED for
- * LZO, BROTLI and unknown codecs. */
-int hy__pq_decompress(int codec, const uint8_t *src, size_t src_len, uint8_t *dst, size_t dst_len,
-		      struct hy_error *err) HY_WUR;
-
-/* pq_rle.c: the RLE / bit-packing hybrid decoder over a borrowed buffer. */
-struct hy__pq_rle {
-	const uint8_t *p, *end;  /* next run header, end of the data */
-	int bit_width;           /* 0..32 */
-	bool packed;             /* the current run is bit-packed */
-	uint64_t run_left;       /* values left in the current run */
-	uint32_t value;          /* of an RLE run */
-	const uint8_t *run_data; /* of a bit-packed run */
-	size_t run_avail;        /* its bytes present in the buffer */
-	uint64_t run_bits;       /* bits of it consumed */
-};
-
-void hy__pq_rle_init(struct hy__pq_rle *r, const uint8_t *buf, size_t len, int bit_width);
-/* The next `n` values; HY_EFORMAT when the data ends first or is corrupt
- * (a zero-length run, a value wider than bit_width, bit_width > 32). */
-int hy__pq_rle_get(struct hy__pq_rle *r, uint32_t *out, size_t n, struct hy_error *err) HY_WUR;
-/* Legacy BIT_PACKED (MSB-first, no header): `n` values from `len` bytes. */
-int hy__pq_bit_packed_msb(const uint8_t *buf, size_t len, int bit_width, uint32_t *out, size_t n,
-			  struct hy_error *err) HY_WUR;
-/* The values section of a PLAIN_DICTIONARY / RLE_DICTIONARY data page: one
- * byte of bit width, then `n` RLE-hybrid indices, each checked against
- * dict_size (HY_EFORMAT past it). */
-int hy__pq_dict_indices(const uint8_t *buf, size_t len, uint32_t *out, size_t n, uint32_t dict_size,
-			struct hy_error *err) HY_WUR;
-/* Bits needed for values up to max_value (0 for 0). */
-int hy__pq_bit_width(uint32_t max_value);
-
 /* pq_pages.c: the pages of one column chunk, decompressed, with data pages
  * split into levels and values. */
 struct hy__pq_page {
@@ -229,28 +196,6 @@ int hy__pq_pages_open(struct hy__pq_pages *pr, const struct hy_pq_source *src,
 int hy__pq_pages_next(struct hy__pq_pages *pr, struct hy__pq_page *pg, bool *eof,
 		      struct hy_error *err) HY_WUR;
 void hy__pq_pages_close(struct hy__pq_pages *pr);
-
-/* pq_plain.c: PLAIN values (checklist §6.1). */
-struct hy__pq_view {
-	const uint8_t *ptr;
-	uint32_t len;
-};
-
-struct hy__pq_plain {
-	size_t count;
-	size_t width;                    /* bytes per value of fixed-width types, 0 otherwise */
-	const uint8_t *fixed;            /* count * width bytes, little-endian, borrowed */
-	const uint8_t *bools;            /* BOOLEAN: count bytes of 0/1, in the scratch buffer */
-	const struct hy__pq_view *views; /* BYTE_ARRAY: count views into the input */
-	size_t consumed;                 /* bytes of input used */
-};
-
-/* Decodes `count` PLAIN values of `type` from buf; BOOLEAN and BYTE_ARRAY
- * results live in `scratch` (capped by its max). HY_EFORMAT when the values
- * run past `len`. */
-int hy__pq_plain_decode(int type, int32_t type_length, const uint8_t *buf, size_t len, size_t count,
-			struct hy_buf *scratch, struct hy__pq_plain *out,
-			struct hy_error *err) HY_WUR;
 
 /* pq_schema.c: builds md->leaves and md->row_count and checks the row groups
  * against the schema. */

@@ -142,8 +142,8 @@ static int decode_levels(struct hy__pq_pages *pr, int encoding, bool v1, int max
 			 const uint8_t **p, const uint8_t *end, int16_t *out, uint32_t n,
 			 struct hy_error *err)
 {
-	int width = hy__pq_bit_width((uint32_t)max_level);
-	size_t len = (size_t)(end - *p);
+	unsigned width = hy_pq_bit_width((uint64_t)max_level);
+	size_t len = (size_t)(end - *p), used = 0;
 	uint32_t *tmp;
 	int rc;
 
@@ -151,28 +151,14 @@ static int decode_levels(struct hy__pq_pages *pr, int encoding, bool v1, int max
 	if (tmp == NULL)
 		return rc;
 	if (v1 && encoding == HY_PQ_ENC_BIT_PACKED) {
-		size_t bytes = ((size_t)n * (size_t)width + 7) / 8;
-
-		HY_TRY(hy__pq_bit_packed_msb(*p, len, width, tmp, n, err));
-		*p += bytes;
-	} else if (!v1 || encoding == HY_PQ_ENC_RLE) {
-		struct hy__pq_rle r;
-
-		if (v1) {
-			uint32_t l;
-
-			if (len < 4)
-				return page_fail(pr, HY_EFORMAT, err,
-						 "level length runs past the page");
-			l = (uint32_t)(*p)[0] | (uint32_t)(*p)[1] << 8 | (uint32_t)(*p)[2] << 16 |
-			    (uint32_t)(*p)[3] << 24;
-			*p += 4;
-			if (l > len - 4)
-				return page_fail(pr, HY_EFORMAT, err, "levels run past the page");
-			len = l;
-		}
-		hy__pq_rle_init(&r, *p, len, width);
-		HY_TRY(hy__pq_rle_get(&r, tmp, n, err));
+		HY_TRY(hy_pq_bit_packed_decode(*p, len, width, n, tmp, &used, err));
+		*p += used;
+	} else if (v1 && encoding == HY_PQ_ENC_RLE) {
+		HY_TRY(hy_pq_rle_decode_prefixed(*p, len, width, n, tmp, &used, err));
+		*p += used;
+	} else if (!v1) {
+		/* v2: the section's length comes from the header, not the runs */
+		HY_TRY(hy_pq_rle_decode(*p, len, width, n, tmp, &used, err));
 		*p += len;
 	} else {
 		return HY__PQ_FAIL(err, HY_EUNSUPPORTED, "level encoding %s (%d)",
@@ -248,7 +234,7 @@ static int data_v1(struct hy__pq_pages *pr, struct hy__pq_page *pg, struct hy_er
 	buf = scratch(&pr->plain, n, err, &rc);
 	if (buf == NULL)
 		return rc;
-	HY_TRY(hy__pq_decompress(pr->codec, pr->raw.data, pr->raw.len, buf, n, err));
+	HY_TRY(hy_pq_decompress(pr->codec, pr->raw.data, pr->raw.len, buf, n, err));
 	pg->num_levels = (uint32_t)h->data.num_values;
 	pg->encoding = h->data.encoding;
 	p = buf;
@@ -291,7 +277,7 @@ static int data_v2(struct hy__pq_pages *pr, struct hy__pq_page *pg, struct hy_er
 	buf = scratch(&pr->plain, vlen, err, &rc);
 	if (buf == NULL)
 		return rc;
-	HY_TRY(hy__pq_decompress(pr->codec, pr->raw.data + lev, pr->raw.len - lev, buf, vlen, err));
+	HY_TRY(hy_pq_decompress(pr->codec, pr->raw.data + lev, pr->raw.len - lev, buf, vlen, err));
 	pg->values = buf;
 	pg->values_len = vlen;
 	return 0;
@@ -314,7 +300,7 @@ static int dictionary(struct hy__pq_pages *pr, struct hy__pq_page *pg, struct hy
 	buf = scratch(&pr->plain, n, err, &rc);
 	if (buf == NULL)
 		return rc;
-	HY_TRY(hy__pq_decompress(pr->codec, pr->raw.data, pr->raw.len, buf, n, err));
+	HY_TRY(hy_pq_decompress(pr->codec, pr->raw.data, pr->raw.len, buf, n, err));
 	pg->num_levels = (uint32_t)h->dictionary.num_values;
 	pg->num_present = pg->num_levels;
 	pg->encoding = HY_PQ_ENC_PLAIN;
