@@ -116,7 +116,7 @@ static int run_doc(const struct cli_command *cmd, struct cli_parsed *p)
 	print_table("Project", NULL, hy_cfg_project_options);
 	print_table("options", NULL, hy_cfg_project_opts_options);
 	print_table("connections: `<name>` (type mssql)",
-		    "Exactly the keys below; `type` is `mssql` or `postgres`.",
+		    "`type` is required: `mssql` or `postgres`.",
 		    hy_cfg_connection_options("mssql"));
 	print_table("connections: `<name>` (type postgres)", NULL,
 		    hy_cfg_connection_options("postgres"));
