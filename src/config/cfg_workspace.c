@@ -5,10 +5,12 @@
  * pass the filter (stage 2); errors carry the reference's prefixes. */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cfg_int.h"
 #include "hygge/alloc.h"
@@ -261,7 +263,7 @@ static int load_project(struct loader *ld)
 						    &ld->rd, &ws->connections[i], err);
 			hy_cfg_path_pop(&path, mark);
 			if (rc != 0) {
-				hy_error_prefix(err, "Failed to initialize connection pool '%s': ",
+				hy_error_prefix(err, "Failed to initialize connection pool '%s'",
 						conns->keys[i]->text);
 				return rc;
 			}
@@ -575,7 +577,7 @@ static int load_flows(struct loader *ld)
 		if (rc != 0) {
 			if (rc != HY_ENOMEM)
 				ld->err->code = HY_ECONFIG;
-			hy_error_prefix(ld->err, "Failed to load flow %s: ", fl->name);
+			hy_error_prefix(ld->err, "Failed to load flow %s", fl->name);
 		}
 	}
 	for (size_t i = 0; i < n; i++)
@@ -972,11 +974,10 @@ static int add_flow(struct loader *ld, const struct hy__ws_flow *fl,
 		if (rc != HY_ENOMEM && rc != HY_ELIMIT)
 			ld->err->code = HY_ECONFIG;
 		if (ename != NULL)
-			hy_error_prefix(ld->err,
-					"Failed to create entity '%s' in flow '%s': ", ename,
+			hy_error_prefix(ld->err, "Failed to create entity '%s' in flow '%s'", ename,
 					fl->name);
 		else
-			hy_error_prefix(ld->err, "Failed to create flow '%s': ", fl->name);
+			hy_error_prefix(ld->err, "Failed to create flow '%s'", fl->name);
 	}
 	return rc;
 }
@@ -1055,6 +1056,7 @@ int hy_workspace_load(const struct hy_workspace_options *opts, struct hy_workspa
 		      struct hy_error *err)
 {
 	struct loader ld = {.opts = opts, .err = err};
+	char cwd[PATH_MAX];
 	struct hy_workspace *ws = hy_calloc(1, sizeof(*ws));
 
 	*out = ws;
@@ -1063,7 +1065,9 @@ int hy_workspace_load(const struct hy_workspace_options *opts, struct hy_workspa
 	ld.ws = ws;
 	ld.rd.warn = add_warning;
 	ld.rd.user = ws;
-	HY_TRY(hy_cfg_find_project(opts->start_dir != NULL ? opts->start_dir : ".", &ws->root,
+	if (opts->start_dir == NULL && getcwd(cwd, sizeof(cwd)) == NULL)
+		return hy_error_set_errno(err, HY_EIO, errno, "cannot read the current directory");
+	HY_TRY(hy_cfg_find_project(opts->start_dir != NULL ? opts->start_dir : cwd, &ws->root,
 				   err));
 	HY_TRY(load_project(&ld));
 	HY_TRY(load_flows(&ld));
@@ -1079,7 +1083,7 @@ int hy_workspace_require_runtimes(const struct hy_workspace *ws, struct hy_error
 		if (rc == 0)
 			rc = hy_cfg_type_require_runtime(ef->store.def, err);
 		if (rc != 0) {
-			hy_error_prefix(err, "Failed to create flow '%s': ", ef->name);
+			hy_error_prefix(err, "Failed to create flow '%s'", ef->name);
 			return rc;
 		}
 	}
