@@ -552,7 +552,7 @@ const struct hy_option hy_cfg_entity_options[] = {
 	OPT_KEY("run_type", HY_OPT_KIND_STR, "Replaces the flow's run_type"),
 	OPT_KEY("watermark", HY_OPT_KIND_MAP, "Replaces the flow's watermark"),
 	OPT_KEY("journal", HY_OPT_KIND_MAP, "Replaces the flow's journal"),
-	OPT_KEY("timeout", HY_OPT_KIND_INT, "Replaces the flow's timeout"),
+	OPT_KEY("timeout", HY_OPT_KIND_ANY, "Replaces the flow's timeout (seconds)"),
 	OPT_KEY("if_exists", HY_OPT_KIND_ANY, "Copied into the store"),
 	OPT_KEY("batch_size", HY_OPT_KIND_ANY, "Copied into the store"),
 	OPT_KEY("parallel_workers", HY_OPT_KIND_ANY, "Copied into the store"),

@@ -576,7 +576,7 @@ static int load_flows(struct loader *ld)
 		hy_free(dir);
 		if (rc != 0) {
 			if (rc != HY_ENOMEM)
-				ld->err->code = HY_ECONFIG;
+				rc = ld->err->code = HY_ECONFIG;
 			hy_error_prefix(ld->err, "Failed to load flow %s", fl->name);
 		}
 	}
@@ -972,7 +972,7 @@ static int add_flow(struct loader *ld, const struct hy__ws_flow *fl,
 	rc = build_flow(ld, fl, entity, ef);
 	if (rc != 0) {
 		if (rc != HY_ENOMEM && rc != HY_ELIMIT)
-			ld->err->code = HY_ECONFIG;
+			rc = ld->err->code = HY_ECONFIG;
 		if (ename != NULL)
 			hy_error_prefix(ld->err, "Failed to create entity '%s' in flow '%s'", ename,
 					fl->name);
