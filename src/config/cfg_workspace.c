@@ -113,10 +113,11 @@ static char *replace_all(const char *text, const char *what, const char *with)
 	for (o = out; (p = strstr(text, what)) != NULL; text = p + wl) {
 		memcpy(o, text, (size_t)(p - text));
 		o += p - text;
+		/* NOLINTNEXTLINE(bugprone-not-null-terminated-result): a middle piece */
 		memcpy(o, with, rl);
 		o += rl;
 	}
-	strcpy(o, text);
+	memcpy(o, text, strlen(text) + 1);
 	return out;
 }
 
@@ -325,10 +326,10 @@ static int push_entity(struct hy__ws_flow *fl, struct hy_cfg_node *node, struct 
 
 	if (fl->nentities >= MAX_ENTITIES) {
 		hy_cfg_node_destroy(node);
-		return hy_error_set(err, HY_ELIMIT, "more than %d entities in flow %s",
-				    MAX_ENTITIES, fl->name);
+		return HY_CFG_FAIL(err, HY_ELIMIT, "more than %d entities in flow %s", MAX_ENTITIES,
+				   fl->name);
 	}
-	grown = hy_realloc(fl->entities, (fl->nentities + 1) * sizeof(*grown));
+	grown = hy_realloc(fl->entities, (fl->nentities + 1) * sizeof(struct hy_cfg_node *));
 	if (grown == NULL) {
 		hy_cfg_node_destroy(node);
 		return hy__cfg_nomem(err);
@@ -538,8 +539,8 @@ static int load_flows(struct loader *ld)
 	int rc = 0;
 
 	if (!is_dir(ws->flows_path))
-		return hy_error_set(ld->err, HY_ECONFIG, "Flows directory not found: %s",
-				    ws->flows_path);
+		return HY_CFG_FAIL(ld->err, HY_ECONFIG, "Flows directory not found: %s",
+				   ws->flows_path);
 	if ((d = opendir(ws->flows_path)) == NULL)
 		return hy_error_set_errno(ld->err, HY_EIO, errno, "cannot read %s", ws->flows_path);
 	while (rc == 0 && (e = readdir(d)) != NULL) {
@@ -551,15 +552,15 @@ static int load_flows(struct loader *ld)
 		if (flow_yml == NULL)
 			rc = hy__cfg_nomem(ld->err);
 		else if (is_file(flow_yml))
-			rc = n >= MAX_FLOWS ? hy_error_set(ld->err, HY_ELIMIT, "more than %d flows",
-							   MAX_FLOWS)
+			rc = n >= MAX_FLOWS ? HY_CFG_FAIL(ld->err, HY_ELIMIT, "more than %d flows",
+							  MAX_FLOWS)
 					    : push_name(&names, &n, e->d_name, ld->err);
 		hy_free(flow_yml);
 	}
 	closedir(d);
 	if (rc == 0 && n == 0)
-		rc = hy_error_set(ld->err, HY_ECONFIG, "No flows found in directory: %s",
-				  ws->flows_path);
+		rc = HY_CFG_FAIL(ld->err, HY_ECONFIG, "No flows found in directory: %s",
+				 ws->flows_path);
 	if (rc == 0) {
 		qsort(names, n, sizeof(char *), cmp_str);
 		ws->templates = hy_calloc(n, sizeof(*ws->templates));
@@ -1011,10 +1012,10 @@ static int no_match(struct loader *ld)
 	(void)join_names(want, sizeof(want), ld->opts->filter, ld->opts->nfilter);
 	(void)join_names(base, sizeof(base), (const char *const *)ws->base_names, ws->nbase);
 	(void)join_names(all, sizeof(all), (const char *const *)ws->all_flow_names, ws->nall);
-	return hy_error_set(ld->err, HY_ECONFIG,
-			    "No flows matched filter: %s. Available base flows: %s. Available "
-			    "entity flows: %s.",
-			    want, base, ws->nall ? all : "none");
+	return HY_CFG_FAIL(ld->err, HY_ECONFIG,
+			   "No flows matched filter: %s. Available base flows: %s. Available "
+			   "entity flows: %s.",
+			   want, base, ws->nall ? all : "none");
 }
 
 static int create_flows(struct loader *ld)
