@@ -352,6 +352,45 @@ static int check_entity_map(struct loader *ld, const struct hy__ws_flow *fl,
 				   ld->err);
 }
 
+static const char *entity_name(const struct hy_cfg_node *entity);
+
+/* The node that wrote an entity's name, for marks. */
+static const struct hy_cfg_node *entity_name_node(const struct hy_cfg_node *entity)
+{
+	return entity->kind == HY_CFG_STR ? entity : hy_cfg_map_get(entity, "name");
+}
+
+/* Entity names become flow names, folder names and table names: each once
+ * per flow, and never a path of its own ('/', '.', '..'). */
+static int check_entity_names(struct loader *ld, const struct hy__ws_flow *fl)
+{
+	for (size_t i = 0; i < fl->nentities; i++) {
+		const char *name = entity_name(fl->entities[i]);
+		const struct hy_cfg_node *at = entity_name_node(fl->entities[i]);
+
+		if (name == NULL)
+			continue;
+		if (strchr(name, '/') != NULL || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+			return HY_CFG_ERROR(
+				ld->err, at, NULL,
+				"entity name '%.200s' must not contain '/' or be '.' or "
+				"'..'",
+				name);
+		for (size_t j = 0; j < i; j++) {
+			char first[512];
+
+			if (entity_name(fl->entities[j]) == NULL ||
+			    strcmp(entity_name(fl->entities[j]), name) != 0)
+				continue;
+			hy_cfg_mark_format(entity_name_node(fl->entities[j]), first, sizeof(first));
+			return HY_CFG_ERROR(ld->err, at, NULL,
+					    "duplicate entity '%.200s', first defined at %s", name,
+					    first);
+		}
+	}
+	return 0;
+}
+
 static int inline_entities(struct loader *ld, struct hy__ws_flow *fl,
 			   const struct hy_cfg_node *list)
 {
@@ -519,6 +558,8 @@ static int load_flow_tree(struct loader *ld, struct hy__ws_flow *fl, const char 
 		rc = file_entities(ld, fl, edir, defaults);
 	else if (list != NULL && list->kind != HY_CFG_NULL)
 		rc = inline_entities(ld, fl, list);
+	if (rc == 0)
+		rc = check_entity_names(ld, fl);
 	/* The templates copied per entity need neither. */
 	if (rc == 0 && (rc = set_null(tree, "entities", ld->err)) == 0)
 		rc = set_null(tree, "defaults", ld->err);
@@ -1051,6 +1092,41 @@ static int create_flows(struct loader *ld)
 	return 0;
 }
 
+/* A --var for a flow that does not exist would silently do nothing. */
+static void warn_unknown_vars(struct loader *ld)
+{
+	const struct hy_cfg_node *vars = ld->opts->vars;
+	const char *names[257];
+	size_t n = 0;
+
+	if (vars == NULL || vars->kind != HY_CFG_MAP)
+		return;
+	for (size_t i = 0; i < ld->ws->ntemplates && n < 256; i++)
+		names[n++] = ld->ws->templates[i].name;
+	names[n] = NULL;
+	for (size_t i = 0; i < vars->count; i++) {
+		const char *flow = vars->keys[i]->text, *near;
+		struct hy_error msg = {0};
+		bool known = false;
+
+		for (size_t j = 0; j < ld->ws->ntemplates; j++)
+			known = known || strcmp(ld->ws->templates[j].name, flow) == 0;
+		if (known)
+			continue;
+		near = hy_cfg_suggest(flow, names);
+		if (near != NULL)
+			(void)hy_cfg_error(
+				&msg, vars->items[i], NULL,
+				"no flow named '%.200s'; the override is ignored (did you "
+				"mean '%s'?)",
+				flow, near);
+		else
+			(void)hy_cfg_error(&msg, vars->items[i], NULL,
+					   "no flow named '%.200s'; the override is ignored", flow);
+		add_warning(ld->ws, msg.msg);
+	}
+}
+
 /* ---- public ----------------------------------------------------------- */
 
 int hy_workspace_load(const struct hy_workspace_options *opts, struct hy_workspace **out,
@@ -1072,6 +1148,7 @@ int hy_workspace_load(const struct hy_workspace_options *opts, struct hy_workspa
 				   err));
 	HY_TRY(load_project(&ld));
 	HY_TRY(load_flows(&ld));
+	warn_unknown_vars(&ld);
 	return create_flows(&ld);
 }
 

@@ -271,6 +271,16 @@ static void test_overrides(void **state)
 	f = find(ws, "orders");
 	assert_int_equal(f->queue_size, 7);
 	assert_int_equal(f->run_type, HY_RUN_FULL_DROP); /* beats run_type: incremental */
+	assert_int_equal(ws->nwarnings, 0);
+	hy_workspace_destroy(ws);
+
+	/* A --var for a flow that does not exist warns, with a suggestion. */
+	assert_int_equal(hy_cfg_var_parse(&vars, "flow.user.queue_size=5", &err), 0);
+	o.vars = vars;
+	assert_int_equal(hy_workspace_load(&o, &ws, &err), 0);
+	assert_int_equal(ws->nwarnings, 1);
+	assert_string_equal(ws->warnings[0], "--var flow.user.queue_size=5: no flow named 'user'; "
+					     "the override is ignored (did you mean 'users'?)");
 	hy_workspace_destroy(ws);
 
 	/* A --var value is validated like the file's. */
@@ -404,6 +414,14 @@ static void test_load_errors(void **state)
 					   "home: in\nstore: out\n", "flows/f/entities/e.yml",
 					   "home: {path: x}\n", NULL},
 		     "flows/f/entities/e.yml:1:1: Entity in flow f missing 'name' field");
+	expect_error((const char *const[]){"hygge.yml", "name: p\n", "flows/f/flow.yml",
+					   "home: in\nstore: out\nentities: [a, b, a]\n", NULL},
+		     "flows/f/flow.yml:3:18: duplicate entity 'a', first defined at "
+		     "flows/f/flow.yml:3:12");
+	expect_error((const char *const[]){"hygge.yml", "name: p\n", "flows/f/flow.yml",
+					   "home: in\nstore: out\n", "flows/f/entities/a.yml",
+					   "name: ../up\n", NULL},
+		     "flows/f/entities/a.yml:1:7: entity name '../up' must not contain '/'");
 	expect_error((const char *const[]){"hygge.yml", "connections: {c: {type: oracle}}\n",
 					   "flows/f/flow.yml", "home: in\nstore: out\n", NULL},
 		     "Failed to initialize connection pool 'c': hygge.yml:1:25: "
