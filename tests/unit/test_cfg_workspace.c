@@ -551,6 +551,45 @@ static void test_onelake_default_path_and_entity_segment(void **state)
 	hy_workspace_destroy(ws);
 }
 
+static void test_entity_merge_rules(void **state)
+{
+	static const char *const files[] = {
+		"hygge.yml", "name: p\n",
+		/* A string home ignores an entity's home; the store is overlaid. */
+		"flows/s/flow.yml",
+		"name: ignored\nhome: in\nstore: {type: mssql, server: s, database: d, table: "
+		"'dbo.{entity}'}\nentities:\n  - name: a\n    home: {path: elsewhere}\n"
+		"    store: {table: custom}\n    if_exists: replace\n    parallel_workers: 3\n"
+		"    run_type: incremental\n    watermark: {watermark_column: ts}\n",
+		/* An entities/ folder replaces the inline list. */
+		"flows/t/flow.yml", "home: {path: in}\nstore: out\nentities: [never]\n",
+		"flows/t/entities/b.yml", "name: b\nhome: {path: sub}\n", "flows/t/entities/a.yml",
+		"name: a\n", "flows/t/entities/ignored.yaml", "name: c\n", NULL};
+	struct hy_workspace_options o = defaults(NULL);
+	struct hy_workspace *ws = NULL;
+	struct hy_error err = {0};
+	const struct hy_entity_flow *f;
+
+	(void)state;
+	assert_int_equal(load_files(files, &o, &ws, &err), 0);
+	assert_int_equal(ws->nflows, 3);
+	f = find(ws, "s_a");
+	assert_string_equal(f->home.u.file.path, "in/a");
+	assert_string_equal(f->store.u.db.table, "custom");
+	assert_int_equal(f->store.u.db.if_exists, HY_IF_EXISTS_REPLACE);
+	assert_int_equal(f->store.u.db.parallel_workers, 3);
+	assert_int_equal(f->run_type, HY_RUN_INCREMENTAL);
+	assert_string_equal(f->watermark.watermark_column, "ts");
+	assert_string_equal(ws->flows[1].name, "t_a");
+	assert_string_equal(ws->flows[1].home.u.file.path, "in/a");
+	assert_string_equal(ws->flows[1].store.u.file.path, "out/a");
+	assert_string_equal(ws->flows[2].name, "t_b");
+	assert_string_equal(ws->flows[2].home.u.file.path, "in/sub"); /* joined, not appended */
+	assert_string_equal(ws->flows[2].store.u.file.path, "out/b");
+	assert_int_equal(ws->nwarnings, 0);
+	hy_workspace_destroy(ws);
+}
+
 static void test_runtime_registry(void **state)
 {
 	struct hy_workspace_options o = defaults(SHOP);
@@ -610,6 +649,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_load_errors),
 	cmocka_unit_test(test_create_errors),
 	cmocka_unit_test(test_onelake_default_path_and_entity_segment),
+	cmocka_unit_test(test_entity_merge_rules),
 	cmocka_unit_test(test_runtime_registry),
 	cmocka_unit_test(test_every_table_has_help),
 	cmocka_unit_test(test_load_under_alloc_failure),
