@@ -46,9 +46,7 @@ enum hy_option_kind {
 
 struct hy_option {
 	const char *name; /* NULL ends a table */
-	enum hy_option_kind kind;
-	size_t offset; /* in the caller's struct, or HY_OPT_NO_OFFSET */
-	bool required; /* absent or null is an error */
+	size_t offset;    /* in the caller's struct, or HY_OPT_NO_OFFSET */
 	union {
 		const char *s;
 		int64_t i;
@@ -59,6 +57,8 @@ struct hy_option {
 	int64_t min, max;          /* INT and FLOAT bounds, inclusive */
 	const char *const *values; /* ENUM: NULL-terminated, lower case */
 	const char *help;          /* one line for --dry-run and docs/config.md */
+	enum hy_option_kind kind;
+	bool required; /* absent or null is an error */
 };
 
 #define HY_OPT_STR(nm, type, field, dflt, req, hlp)                                                \

@@ -5,5 +5,8 @@
 #include "cli_args.h"
 
 extern const struct cli_command cli_cmd_init;
+extern const struct cli_command cli_cmd_go;
+extern const struct cli_command cli_cmd_debug;
+extern const struct cli_command cli_cmd_config_doc;
 
 #endif /* HYGGE_CLI_H */

@@ -41,6 +41,7 @@ struct cli_command {
 	int min_args, max_args;
 	const struct cli_option *options; /* ends with a zeroed entry */
 	int (*run)(const struct cli_command *cmd, struct cli_parsed *parsed);
+	bool hidden; /* not listed by `hygge --help` (e.g. __config-doc) */
 };
 
 /* Parses argv (after the command name). On a usage error prints the usage,

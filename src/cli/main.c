@@ -9,6 +9,9 @@
 
 static const struct cli_command *const commands[] = {
 	&cli_cmd_init,
+	&cli_cmd_go,
+	&cli_cmd_debug,
+	&cli_cmd_config_doc,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -27,7 +30,8 @@ static void print_help(FILE *out)
 		     "\n"
 		     "Commands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
+		if (!commands[i]->hidden)
+			fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
 }
 
 static int top_usage_error(const char *message)

@@ -27,7 +27,8 @@ void hy_cfg_option_default_text(const struct hy_option *opt, char *buf, size_t s
 	case HY_OPT_KIND_FLOAT: snprintf(buf, size, "%g", opt->def.f); break;
 	case HY_OPT_KIND_BOOL: snprintf(buf, size, "%s", opt->def.b ? "true" : "false"); break;
 	case HY_OPT_KIND_ENUM:
-		snprintf(buf, size, "%s", opt->values != NULL ? opt->values[opt->def.e] : "");
+		snprintf(buf, size, "%s",
+			 opt->values != NULL && opt->def.e >= 0 ? opt->values[opt->def.e] : "");
 		break;
 	default: snprintf(buf, size, "%s", ""); break;
 	}
