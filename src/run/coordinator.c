@@ -59,6 +59,7 @@ struct hy_coordinator {
 	int64_t next_milestone; /* lock */
 
 	struct hy_run_result result; /* main; valid after run() */
+	struct hy_buf words;         /* main: the summary's time words, reserved at create */
 };
 
 /* ---- create / destroy ---- */
@@ -130,6 +131,10 @@ int hy_coordinator_create(const struct hy_flow_spec *specs, size_t nflows,
 		rc = hy_error_set(err, HY_ENOMEM, "cannot create the coordinator");
 		goto fail;
 	}
+	hy_buf_init(&c->words, HY__TIME_WORDS_MAX);
+	rc = hy_buf_reserve(&c->words, HY__TIME_WORDS_MAX, err);
+	if (rc != 0)
+		goto fail;
 	rc = hy_sem_create(&c->sem, c->concurrency, err);
 	if (rc != 0)
 		goto fail;
@@ -165,6 +170,7 @@ fail:
 	hy_free(c->results);
 	hy_free(c->name);
 	hy_free(c->config_label);
+	hy_buf_reset(&c->words);
 	hy_free(c);
 	return rc;
 }
@@ -182,6 +188,7 @@ void hy_coordinator_destroy(struct hy_coordinator *c)
 	hy_free(c->results);
 	hy_free(c->name);
 	hy_free(c->config_label);
+	hy_buf_reset(&c->words);
 	hy_free(c);
 }
 
@@ -470,7 +477,8 @@ int hy_coordinator_run(struct hy_coordinator *c, struct hy_error *err)
 	start_flows(c);
 	watcher_stop(&w);
 	gather(c, hy__clock(c->clock, c->clock_ctx));
-	hy_run_log_summary(&c->result);
+	hy__run_format_time(c->result.elapsed_s, &c->words);
+	hy__run_log_summary_timed(&c->result, (const char *)c->words.data);
 	if (c->result.cancelled)
 		return hy_error_set(err, HY_ECANCELLED, "cancelled");
 	if (c->result.failed == 0 || c->continue_on_error)

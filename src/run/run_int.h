@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "hygge/batch.h"
+#include "hygge/buffer.h"
 #include "hygge/run.h"
 
 /* Called by a flow: `extracted` on the flow's thread once extraction
@@ -91,5 +92,13 @@ void hy__thread_name(const char *prefix, int n, const char *suffix);
 
 /* Estimated bytes of a batch's rows (values, offsets, string bytes, bitmaps). */
 int64_t hy__batch_bytes(const struct hy_batch *batch);
+
+/* Bytes reserved for the summary's duration words (the longest is under 80). */
+#define HY__TIME_WORDS_MAX 128
+/* The summary's duration words into `words` (cleared first); allocation-free
+ * once `words` has HY__TIME_WORDS_MAX bytes reserved. */
+void hy__run_format_time(double seconds, struct hy_buf *words);
+/* The summary with the time words already made. */
+void hy__run_log_summary_timed(const struct hy_run_result *r, const char *time);
 
 #endif /* HYGGE_RUN_INT_H */

@@ -7,6 +7,7 @@
 #include "hygge/isotime.h"
 #include "hygge/log.h"
 #include "hygge/run.h"
+#include "run_int.h"
 
 const char *hy_flow_status_name(enum hy_flow_status status)
 {
@@ -43,17 +44,16 @@ static char *format_rate(double rate, char out[32])
 	return hy_run_format_count(rate > 9e18 ? INT64_MAX : (int64_t)(rate + 0.5), out);
 }
 
-/* "4.20 seconds", "1 minute and 3.00 seconds"; falls back to "<s>s". */
-static void format_time(double seconds, char *out, size_t size)
+void hy__run_format_time(double seconds, struct hy_buf *words)
 {
-	struct hy_buf buf;
+	struct hy_error err = {0};
 
-	hy_buf_init(&buf, 256);
-	if (hy_duration_words(seconds, &buf, NULL) == 0)
-		snprintf(out, size, "%.*s", (int)buf.len, (const char *)buf.data);
-	else
-		snprintf(out, size, "%.2f seconds", seconds);
-	hy_buf_reset(&buf);
+	hy_buf_clear(words);
+	if (hy_duration_words(seconds > 0 ? seconds : 0, words, &err) != 0) {
+		hy_buf_clear(words);
+		if (hy_buf_appendf(words, &err, "%.2f seconds", seconds) != 0)
+			hy_buf_clear(words);
+	}
 }
 
 static const char *plural(size_t n)
@@ -161,16 +161,26 @@ static void log_failures(const struct hy_run_result *r, const char *time)
 	hy_log_info(NULL, "%s", "");
 }
 
-void hy_run_log_summary(const struct hy_run_result *r)
+void hy__run_log_summary_timed(const struct hy_run_result *r, const char *time)
 {
-	char time[128];
 	double rate = r->elapsed_s > 0 ? (double)r->rows / r->elapsed_s : 0;
 
-	format_time(r->elapsed_s > 0 ? r->elapsed_s : 0, time, sizeof(time));
+	if (time == NULL) /* out of memory in hy_run_log_summary */
+		time = "";
 	if (r->failed == 0)
 		log_all_good(r, time, rate);
 	else
 		log_failures(r, time);
+}
+
+void hy_run_log_summary(const struct hy_run_result *r)
+{
+	struct hy_buf words;
+
+	hy_buf_init(&words, HY__TIME_WORDS_MAX);
+	hy__run_format_time(r->elapsed_s, &words);
+	hy__run_log_summary_timed(r, (const char *)words.data);
+	hy_buf_reset(&words);
 }
 
 int hy_run_exit_code(const struct hy_run_result *r)
