@@ -350,7 +350,8 @@ static inline int mem_store_finish(struct hy_store *store, struct hy_error *err)
 	o->published = hy_realloc(o->published, (size_t)(o->npublished + s->nstaged + 1) * 8);
 	if (o->published == NULL)
 		return hy_error_set(err, HY_ENOMEM, "publish");
-	memcpy(o->published + o->npublished, s->staged, (size_t)s->nstaged * 8);
+	if (s->nstaged > 0)
+		memcpy(o->published + o->npublished, s->staged, (size_t)s->nstaged * 8);
 	o->npublished += s->nstaged;
 	memcpy(o->chunk_rows, s->chunk_rows, sizeof(s->chunk_rows));
 	o->nchunks = s->nchunks;
