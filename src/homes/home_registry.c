@@ -68,7 +68,8 @@ bool hy_home_unregister(const char *type)
 	pthread_mutex_lock(&lock);
 	i = find_locked(type);
 	if (i >= 0) {
-		memmove(&table[i], &table[i + 1], (count - (size_t)i - 1) * sizeof(table[0]));
+		memmove(&table[i], &table[i + 1],
+			(count - (size_t)i - 1) * sizeof(const struct hy_home_ops *));
 		count--;
 	}
 	pthread_mutex_unlock(&lock);

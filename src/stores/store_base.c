@@ -64,7 +64,7 @@ static void consume(struct hy_store_buffer *buf, int64_t rows)
 		buf->head_offset = 0;
 		hy_batch_unref(buf->parts[done++]);
 	}
-	memmove(buf->parts, buf->parts + done, (buf->nparts - done) * sizeof(buf->parts[0]));
+	memmove(buf->parts, buf->parts + done, (buf->nparts - done) * sizeof(struct hy_batch *));
 	buf->nparts -= done;
 }
 
@@ -79,7 +79,7 @@ static int take_chunk(struct hy_store_buffer *buf, int64_t rows, struct hy_batch
 
 	if (buf->parts[0]->nrows - off >= rows)
 		return hy_batch_slice(buf->parts[0], off, rows, out, err);
-	slices = hy_calloc(buf->nparts, sizeof(*slices));
+	slices = hy_calloc(buf->nparts, sizeof(struct hy_batch *));
 	if (slices == NULL)
 		return hy_error_set(err, HY_ENOMEM, "cannot buffer %lld rows", (long long)rows);
 	for (size_t i = 0; need > 0 && i < buf->nparts; i++, off = 0) {
@@ -127,7 +127,7 @@ int hy_store_buffer_write(struct hy_store_buffer *buf, struct hy_batch *batch, s
 		return 0;
 	if (buf->nparts == buf->cap) {
 		size_t cap = buf->cap == 0 ? 8 : buf->cap * 2;
-		struct hy_batch **parts = hy_realloc(buf->parts, cap * sizeof(*parts));
+		struct hy_batch **parts = hy_realloc(buf->parts, cap * sizeof(struct hy_batch *));
 
 		if (parts == NULL)
 			return hy_error_set(err, HY_ENOMEM, "cannot buffer a batch of %lld rows",
