@@ -10,7 +10,7 @@
  * "hy-cancel" watcher thread when a token is given) shuts the semaphore down,
  * so main stops starting flows, and cancels every flow (a flag and a signal;
  * each flow thread stops its own workers). `lock` guards the run-wide
- * counters below; nothing is called while it is held but the clock. */
+ * counters below; nothing is called while it is held. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -208,7 +208,7 @@ static void hook_rows(void *ctx, int64_t rows, int64_t bytes)
 {
 	struct hy_coordinator *c = ((struct flow_slot *)ctx)->c;
 	int64_t milestone = 0;
-	double elapsed = 0;
+	double elapsed = 0, now = hy__clock(c->clock, c->clock_ctx);
 	char count[32], rate[32];
 
 	pthread_mutex_lock(&c->lock);
@@ -218,7 +218,7 @@ static void hook_rows(void *ctx, int64_t rows, int64_t bytes)
 		milestone = c->next_milestone;
 		while (c->next_milestone <= c->rows)
 			c->next_milestone += HY_RUN_MILESTONE_ROWS;
-		elapsed = hy__clock(c->clock, c->clock_ctx) - c->start;
+		elapsed = now - c->start;
 	}
 	pthread_mutex_unlock(&c->lock);
 	if (milestone == 0)
@@ -462,12 +462,14 @@ static void gather(struct hy_coordinator *c, double end)
 int hy_coordinator_run(struct hy_coordinator *c, struct hy_error *err)
 {
 	struct watcher w = {.c = c};
+	double start = hy__clock(c->clock, c->clock_ctx);
 	bool ran;
 
 	pthread_mutex_lock(&c->lock);
 	ran = c->ran;
 	c->ran = true;
-	c->start = hy__clock(c->clock, c->clock_ctx);
+	if (!ran)
+		c->start = start;
 	pthread_mutex_unlock(&c->lock);
 	if (ran)
 		return hy_error_set(err, HY_ESTATE, "a coordinator runs once");

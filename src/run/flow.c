@@ -213,10 +213,12 @@ void hy__flow_reset(struct hy__flow *f)
 
 static void set_phase(struct hy__flow *f, enum hy_flow_phase phase)
 {
+	double now = phase == HY_PHASE_DONE ? hy__clock(f->clock, f->clock_ctx) : 0;
+
 	pthread_mutex_lock(&f->lock);
 	f->phase = phase;
 	if (phase == HY_PHASE_DONE)
-		f->end = hy__clock(f->clock, f->clock_ctx);
+		f->end = now;
 	pthread_mutex_unlock(&f->lock);
 }
 
@@ -537,13 +539,14 @@ static void begin_attempt(struct hy__flow *f, int attempt)
 {
 	int64_t rows = atomic_exchange(&f->rows, 0);
 	int64_t bytes = atomic_exchange(&f->bytes, 0);
+	double now = hy__clock(f->clock, f->clock_ctx);
 
 	if ((rows != 0 || bytes != 0) && f->hooks.rows != NULL)
 		f->hooks.rows(f->hooks.ctx, -rows, -bytes);
 	pthread_mutex_lock(&f->lock);
 	f->phase = HY_PHASE_EXTRACTING;
 	f->attempt = attempt;
-	f->attempt_start = hy__clock(f->clock, f->clock_ctx);
+	f->attempt_start = now;
 	pthread_mutex_unlock(&f->lock);
 	f->result.attempts = attempt;
 }
