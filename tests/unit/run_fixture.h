@@ -243,6 +243,7 @@ struct mem_store_cfg {
 	struct mem_pipe *pipe;
 	struct mem_run *run;
 	struct mem_store_out *out;
+	bool count_only; /* count rows, keep no ids (big runs) */
 };
 
 struct mem_store {
@@ -252,6 +253,7 @@ struct mem_store {
 	int64_t nstaged, cap;
 	int64_t chunk_rows[MEM_MAX_CHUNKS];
 	int nchunks;
+	int64_t counted; /* rows of a count_only store */
 	int writes_this_attempt, attempt;
 	atomic_bool interrupted;
 };
@@ -261,6 +263,10 @@ static inline int mem_emit(void *ctx, struct hy_batch *chunk, struct hy_error *e
 	struct mem_store *s = ctx;
 	struct hy_column *col = chunk->cols[0];
 
+	if (s->cfg->count_only) {
+		s->counted += chunk->nrows;
+		return 0;
+	}
 	if (s->nstaged + chunk->nrows > s->cap) {
 		int64_t cap = (s->nstaged + chunk->nrows) * 2;
 		int64_t *p = hy_realloc(s->staged, (size_t)cap * sizeof(*p));
@@ -352,7 +358,8 @@ static inline int mem_store_finish(struct hy_store *store, struct hy_error *err)
 		return hy_error_set(err, HY_ENOMEM, "publish");
 	if (s->nstaged > 0)
 		memcpy(o->published + o->npublished, s->staged, (size_t)s->nstaged * 8);
-	o->npublished += s->nstaged;
+	o->npublished += s->nstaged + s->counted;
+	s->counted = 0;
 	memcpy(o->chunk_rows, s->chunk_rows, sizeof(s->chunk_rows));
 	o->nchunks = s->nchunks;
 	s->nstaged = 0;
@@ -367,6 +374,7 @@ static inline void mem_store_abort(struct hy_store *store)
 	s->cfg->out->aborts++;
 	hy_store_buffer_discard(&s->buf);
 	s->nstaged = 0;
+	s->counted = 0;
 	s->nchunks = 0;
 	s->writes_this_attempt = 0;
 	s->attempt++;
@@ -389,7 +397,7 @@ static inline void mem_store_close(struct hy_store *store)
 	if (s == NULL)
 		return;
 	s->cfg->out->closes++;
-	s->cfg->out->staged_left = s->nstaged + s->buf.buffered_rows;
+	s->cfg->out->staged_left = s->nstaged + s->counted + s->buf.buffered_rows;
 	hy_store_buffer_reset(&s->buf);
 	hy_free(s->staged);
 	hy_free(s);

@@ -1,6 +1,7 @@
 /* Many flows: the concurrency limit, the early slot release, continue_on_error,
  * the per-flow lines and the summary texts, milestones, progress and
  * cancellation (by call and by signal). */
+#include <dirent.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -331,13 +332,16 @@ static void test_milestones(void **state)
 
 	(void)state;
 	many_init(&m, 2, 5, 250000);
-	for (size_t i = 0; i < m.n; i++)
+	for (size_t i = 0; i < m.n; i++) {
 		m.home[i].same_batch = true;
+		m.store[i].count_only = true;
+	}
 	m.opts.clock = mem_zero_clock;
 	many_run(&m);
 	text = mem_log_take(log);
 	assert_int_equal(m.rc, 0);
 	assert_int_equal(m.res->rows, 2500000);
+	assert_int_equal(m.out[0].npublished + m.out[1].npublished, 2500000);
 	assert_non_null(strstr(text, "01:02:03  📊 Milestone: 1,000,000 rows moved in 0.0s (0 "
 				     "rows/s)\n"));
 	assert_non_null(strstr(text, "01:02:03  📊 Milestone: 2,000,000 rows moved in 0.0s (0 "
@@ -354,7 +358,37 @@ struct canceller {
 	struct hy_cancel *token; /* when set: signal the process instead */
 	struct hy_flow_progress progress[MAXF];
 	struct hy_run_progress totals;
+	char threads[1024]; /* names of the process's threads, one per line */
 };
+
+/* Appends the name of every thread of the process to `out`. */
+static void thread_names(char *out, size_t size)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	size_t len = 0;
+
+	out[0] = 0;
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		char path[300], name[32] = "";
+		FILE *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", e->d_name);
+		f = fopen(path, "r");
+		if (f == NULL)
+			continue;
+		if (fgets(name, sizeof(name), f) != NULL && len + strlen(name) < size) {
+			memcpy(out + len, name, strlen(name) + 1);
+			len += strlen(name);
+		}
+		fclose(f);
+	}
+	closedir(d);
+}
 
 static void *cancel_main(void *arg)
 {
@@ -367,6 +401,7 @@ static void *cancel_main(void *arg)
 		mem_sleep_ms(2);
 		hy_coordinator_progress(k->m->c, k->progress, MAXF, &k->totals);
 	} while (k->totals.rows < k->wait_rows && mem_now() < until);
+	thread_names(k->threads, sizeof(k->threads));
 	if (k->token != NULL)
 		kill(getpid(), SIGUSR1);
 	else
@@ -422,6 +457,11 @@ static void test_cancel_mid_run(void **state)
 	assert_int_equal(k.progress[0].rows, 3);
 	assert_string_equal(k.progress[0].name, "flow_a");
 	assert_int_equal(k.progress[3].phase, HY_PHASE_WAITING);
+	/* Named threads: each running flow's own, reader and writer. */
+	assert_non_null(strstr(k.threads, "hy-flow-1\n"));
+	assert_non_null(strstr(k.threads, "hy-flow-1-rd\n"));
+	assert_non_null(strstr(k.threads, "hy-flow-2-wr\n"));
+	assert_null(strstr(k.threads, "hy-flow-3"));
 	assert_int_equal(hy_coordinator_progress(m.c, k.progress, MAXF, &k.totals), 4);
 	assert_int_equal(k.totals.done, 4);
 	assert_int_equal(k.progress[0].phase, HY_PHASE_DONE);
@@ -463,6 +503,7 @@ static void test_cancel_by_signal(void **state)
 	many_run(&m);
 	pthread_join(t, NULL);
 	assert_all_cancelled(&m);
+	assert_non_null(strstr(k.threads, "hy-cancel\n"));
 	assert_int_equal(hy_cancel_requests(signal_token), 1);
 	assert_int_equal(hy_cancel_request(signal_token), 2); /* a second Ctrl-C: the CLI exits */
 	many_done(&m);
