@@ -203,6 +203,18 @@ size_t hy_coordinator_progress(struct hy_coordinator *coord, struct hy_flow_prog
  * (hy_coordinator_run() calls it; exposed for tests and replays). */
 void hy_run_log_summary(const struct hy_run_result *result);
 
+/* The final summary object of `--log-format json` (decisions.md "Summary"),
+ * one line without the newline, appended to `out`:
+ *   {"event":"summary","coordinator_run_id":"...","passed":1,"failed":0,
+ *    "skipped":0,"total":1,"rows":740,"elapsed_s":1.250,"cancelled":false,
+ *    "exit_code":0,"flows":[{"name":"users","status":"pass","rows":740,
+ *    "duration_s":1.200,"attempts":1,"flow_run_id":"...","entity_run_id":"...",
+ *    "error":null}]}
+ * HY_ENOMEM / HY_ELIMIT from the buffer. */
+struct hy_buf;
+int hy_run_result_json(const struct hy_run_result *result, struct hy_buf *out,
+		       struct hy_error *err) HY_WUR;
+
 /* 1234567 -> "1,234,567" (Python's "{:,}"). Returns `out`. */
 char *hy_run_format_count(int64_t n, char out[32]);
 

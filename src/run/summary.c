@@ -189,3 +189,57 @@ int hy_run_exit_code(const struct hy_run_result *r)
 		return 130;
 	return r->failed > 0 ? 1 : 0;
 }
+
+/* ---- JSON ---- */
+
+/* A JSON string (quotes included); bytes >= 0x80 pass through (the messages
+ * are UTF-8 already). */
+static int put_json_string(struct hy_buf *out, const char *s, struct hy_error *err)
+{
+	HY_TRY(hy_buf_append_byte(out, '"', err));
+	for (const unsigned char *p = (const unsigned char *)s; *p != 0; p++) {
+		if (*p == '"' || *p == '\\')
+			HY_TRY(hy_buf_appendf(out, err, "\\%c", *p));
+		else if (*p == '\n')
+			HY_TRY(hy_buf_append(out, "\\n", 2, err));
+		else if (*p < 0x20)
+			HY_TRY(hy_buf_appendf(out, err, "\\u%04x", *p));
+		else
+			HY_TRY(hy_buf_append_byte(out, *p, err));
+	}
+	return hy_buf_append_byte(out, '"', err);
+}
+
+static int put_flow_json(struct hy_buf *out, const struct hy_flow_result *f, struct hy_error *err)
+{
+	HY_TRY(hy_buf_append(out, "{\"name\":", 8, err));
+	HY_TRY(put_json_string(out, f->name != NULL ? f->name : "", err));
+	HY_TRY(hy_buf_appendf(out, err,
+			      ",\"status\":\"%s\",\"rows\":%lld,\"duration_s\":%.3f,"
+			      "\"attempts\":%d,\"flow_run_id\":\"%s\",\"entity_run_id\":\"%s\","
+			      "\"error\":",
+			      hy_flow_status_name(f->status), (long long)f->rows, f->duration_s,
+			      f->attempts, f->flow_run_id, f->entity_run_id));
+	if (f->status == HY_FLOW_FAIL)
+		HY_TRY(put_json_string(out, f->error.msg, err));
+	else
+		HY_TRY(hy_buf_append(out, "null", 4, err));
+	return hy_buf_append_byte(out, '}', err);
+}
+
+int hy_run_result_json(const struct hy_run_result *r, struct hy_buf *out, struct hy_error *err)
+{
+	HY_TRY(hy_buf_appendf(out, err,
+			      "{\"event\":\"summary\",\"coordinator_run_id\":\"%s\",\"passed\":%zu,"
+			      "\"failed\":%zu,\"skipped\":%zu,\"total\":%zu,\"rows\":%lld,"
+			      "\"elapsed_s\":%.3f,\"cancelled\":%s,\"exit_code\":%d,\"flows\":[",
+			      r->coordinator_run_id, r->passed, r->failed, r->skipped, r->nflows,
+			      (long long)r->rows, r->elapsed_s, r->cancelled ? "true" : "false",
+			      hy_run_exit_code(r)));
+	for (size_t i = 0; i < r->nflows; i++) {
+		if (i > 0)
+			HY_TRY(hy_buf_append_byte(out, ',', err));
+		HY_TRY(put_flow_json(out, &r->flows[i], err));
+	}
+	return hy_buf_append(out, "]}", 2, err);
+}

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "hygge/buffer.h"
 #include "run_fixture.h"
 
 #define MAXF 12
@@ -311,6 +312,36 @@ static void test_summary_texts(void **state)
 	free(t);
 }
 
+/* The final summary object of --log-format json. */
+static void test_result_json(void **state)
+{
+	struct hy_flow_result flows[2] = {
+		{.name = "a", .status = HY_FLOW_PASS, .rows = 5, .duration_s = 0.25, .attempts = 2},
+		{.name = "b\"q", .status = HY_FLOW_FAIL, .attempts = 1}};
+	struct hy_run_result r = {
+		.nflows = 2, .flows = flows, .passed = 1, .failed = 1, .rows = 5, .elapsed_s = 1.5};
+	struct hy_error err = {0};
+	struct hy_buf out;
+
+	(void)state;
+	strcpy(r.coordinator_run_id, "c0");
+	strcpy(flows[0].flow_run_id, "f0");
+	strcpy(flows[0].entity_run_id, "e0");
+	hy_error_set(&flows[1].error, HY_EIO, "Flow failed: b, error: x\\y\n\t");
+	hy_buf_init(&out, 1 << 20);
+	assert_int_equal(hy_run_result_json(&r, &out, &err), 0);
+	assert_string_equal(
+		(const char *)out.data,
+		"{\"event\":\"summary\",\"coordinator_run_id\":\"c0\",\"passed\":1,\"failed\":1,"
+		"\"skipped\":0,\"total\":2,\"rows\":5,\"elapsed_s\":1.500,\"cancelled\":false,"
+		"\"exit_code\":1,\"flows\":[{\"name\":\"a\",\"status\":\"pass\",\"rows\":5,"
+		"\"duration_s\":0.250,\"attempts\":2,\"flow_run_id\":\"f0\",\"entity_run_id\":"
+		"\"e0\",\"error\":null},{\"name\":\"b\\\"q\",\"status\":\"fail\",\"rows\":0,"
+		"\"duration_s\":0.000,\"attempts\":1,\"flow_run_id\":\"\",\"entity_run_id\":\"\","
+		"\"error\":\"Flow failed: b, error: x\\\\y\\n\\u0009\"}]}");
+	hy_buf_reset(&out);
+}
+
 static void test_format_count(void **state)
 {
 	char buf[32];
@@ -604,6 +635,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_many_flows_start_line),
 		cmocka_unit_test(test_summary_texts),
 		cmocka_unit_test(test_format_count),
+		cmocka_unit_test(test_result_json),
 		cmocka_unit_test(test_milestones),
 		cmocka_unit_test(test_cancel_mid_run),
 		cmocka_unit_test(test_cancel_by_signal),
