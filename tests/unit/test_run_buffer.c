@@ -1,0 +1,242 @@
+/* The store base (buffering to batch_size with zero-copy slices) and the
+ * home/store registries. */
+#include "run_fixture.h"
+
+struct chunks {
+	int64_t rows[64];
+	const struct hy_rcbuf *values[64]; /* to check zero-copy */
+	int64_t ids[1024];
+	int n;
+	int64_t nids;
+	int fail_at; /* 1-based emit that fails */
+};
+
+static int record(void *ctx, struct hy_batch *chunk, struct hy_error *err)
+{
+	struct chunks *c = ctx;
+
+	if (c->n + 1 == c->fail_at) {
+		c->fail_at = 0;
+		return hy_error_set(err, HY_EIO, "disk full");
+	}
+	c->rows[c->n] = chunk->nrows;
+	c->values[c->n++] = chunk->cols[0]->values;
+	for (int64_t i = 0; i < chunk->nrows; i++)
+		c->ids[c->nids++] = hy_column_get_i64(chunk->cols[0], i);
+	return 0;
+}
+
+static void write_sizes(struct hy_store_buffer *buf, const int64_t *sizes, size_t n, int64_t *next)
+{
+	struct hy_error err = {0};
+
+	for (size_t i = 0; i < n; i++) {
+		struct hy_batch *b;
+
+		assert_int_equal(mem_make_batch(*next, sizes[i], &b, &err), 0);
+		*next += sizes[i];
+		assert_int_equal(hy_store_buffer_write(buf, b, &err), 0);
+		hy_batch_unref(b);
+	}
+}
+
+/* Every chunk but the last holds exactly batch_size rows, ids in order. */
+static void test_exact_batch_size(void **state)
+{
+	static const int64_t sizes[] = {7, 3, 25, 1, 0, 14, 1};
+	struct chunks c = {0};
+	struct hy_store_buffer buf;
+	struct hy_error err = {0};
+	int64_t next = 0;
+
+	(void)state;
+	assert_int_equal(hy_store_buffer_init(&buf, 10, record, &c, &err), 0);
+	write_sizes(&buf, sizes, sizeof(sizes) / sizeof(sizes[0]), &next);
+	assert_int_equal(c.n, 5);
+	assert_int_equal(buf.buffered_rows, 1);
+	assert_int_equal(hy_store_buffer_flush(&buf, &err), 0);
+	assert_int_equal(c.n, 6);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(c.rows[i], 10);
+	assert_int_equal(c.rows[5], 1);
+	assert_int_equal(c.nids, 51);
+	for (int64_t i = 0; i < 51; i++)
+		assert_int_equal(c.ids[i], i);
+	assert_int_equal(buf.rows_in, 51);
+	assert_int_equal(buf.rows_out, 51);
+	assert_int_equal(buf.chunks, 6);
+	assert_int_equal(buf.nparts, 0);
+	hy_store_buffer_reset(&buf);
+}
+
+/* A chunk inside one input batch is a slice of it: same values buffer. */
+static void test_zero_copy_slices(void **state)
+{
+	struct chunks c = {0};
+	struct hy_store_buffer buf;
+	struct hy_error err = {0};
+	struct hy_batch *b;
+
+	(void)state;
+	assert_int_equal(hy_store_buffer_init(&buf, 4, record, &c, &err), 0);
+	assert_int_equal(mem_make_batch(0, 10, &b, &err), 0);
+	assert_int_equal(hy_store_buffer_write(&buf, b, &err), 0);
+	assert_int_equal(c.n, 2);
+	assert_ptr_equal(c.values[0], b->cols[0]->values);
+	assert_ptr_equal(c.values[1], b->cols[0]->values);
+	assert_int_equal(hy_store_buffer_flush(&buf, &err), 0);
+	assert_int_equal(c.rows[2], 2);
+	hy_batch_unref(b);
+	hy_store_buffer_reset(&buf);
+}
+
+static void test_null_and_bad_size(void **state)
+{
+	struct chunks c = {0};
+	struct hy_store_buffer buf;
+	struct hy_error err = {0};
+
+	(void)state;
+	assert_int_equal(hy_store_buffer_init(&buf, -1, record, &c, &err), HY_EINVAL);
+	hy_error_init(&err);
+	assert_int_equal(hy_store_buffer_init(&buf, 0, record, &c, &err), 0);
+	assert_int_equal(buf.batch_size, HY_STORE_DEFAULT_BATCH_SIZE);
+	assert_int_equal(hy_store_buffer_write(&buf, NULL, &err), HY_EINVAL);
+	assert_string_equal(err.msg, "Cannot write None data");
+	assert_int_equal(hy_store_buffer_flush(&buf, &err), 0); /* nothing buffered */
+	assert_int_equal(c.n, 0);
+	hy_store_buffer_reset(&buf);
+}
+
+/* A failed emit reports the error; discard empties buffer and counters. */
+static void test_emit_failure_and_discard(void **state)
+{
+	static const int64_t sizes[] = {3, 3};
+	struct chunks c = {.fail_at = 1};
+	struct hy_store_buffer buf;
+	struct hy_error err = {0};
+	struct hy_batch *b;
+	int64_t next = 0;
+
+	(void)state;
+	assert_int_equal(hy_store_buffer_init(&buf, 5, record, &c, &err), 0);
+	assert_int_equal(mem_make_batch(0, 6, &b, &err), 0);
+	assert_int_equal(hy_store_buffer_write(&buf, b, &err), HY_EIO);
+	assert_string_equal(err.msg, "disk full");
+	hy_batch_unref(b);
+	assert_int_equal(buf.rows_out, 0);
+	hy_store_buffer_discard(&buf);
+	assert_int_equal(buf.buffered_rows, 0);
+	assert_int_equal(buf.rows_in, 0);
+	write_sizes(&buf, sizes, 2, &next);
+	assert_int_equal(hy_store_buffer_flush(&buf, &err), 0);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(c.rows[0], 5);
+	assert_int_equal(c.rows[1], 1);
+	hy_store_buffer_reset(&buf);
+}
+
+/* Allocation failures while buffering and concatenating: clean HY_ENOMEM. */
+static void test_alloc_failures(void **state)
+{
+	struct hy_batch *parts[3];
+	struct hy_error err = {0};
+	int rc = 0;
+
+	(void)state;
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(mem_make_batch(i * 3, 3, &parts[i], &err), 0);
+	HY_FOR_EACH_ALLOC_FAILURE(rc, {
+		struct chunks c = {0};
+		struct hy_store_buffer buf;
+		struct hy_error e = {0};
+
+		rc = hy_store_buffer_init(&buf, 4, record, &c, &e);
+		for (int i = 0; rc == 0 && i < 3; i++)
+			rc = hy_store_buffer_write(&buf, parts[i], &e);
+		if (rc == 0)
+			rc = hy_store_buffer_flush(&buf, &e);
+		if (rc == 0) {
+			assert_int_equal(c.nids, 9);
+			for (int64_t i = 0; i < 9; i++)
+				assert_int_equal(c.ids[i], i);
+		}
+		hy_store_buffer_reset(&buf);
+	});
+	for (int i = 0; i < 3; i++)
+		hy_batch_unref(parts[i]);
+}
+
+static int dummy_store_open(struct hy_store **out, const void *config,
+			    const struct hy_endpoint_context *ctx, struct hy_error *err)
+{
+	(void)config;
+	(void)ctx;
+	(void)err;
+	*out = NULL;
+	return 0;
+}
+
+static void test_registries(void **state)
+{
+	struct hy_home_ops bad_home = {.type = "bad"};
+	struct hy_store_ops partial = {.type = "partial", .open = dummy_store_open};
+	struct hy_error err = {0};
+
+	(void)state;
+	assert_null(hy_home_registry_find(MEM_TYPE));
+	assert_null(hy_home_registry_find(NULL));
+	mem_register();
+	assert_ptr_equal(hy_home_registry_find(MEM_TYPE), &mem_home_ops);
+	assert_ptr_equal(hy_store_registry_find(MEM_TYPE), &mem_store_ops);
+	assert_int_equal(hy_home_register(&mem_home_ops, &err), HY_EINVAL);
+	assert_string_equal(err.msg, "home type 'test-mem' is already registered");
+	hy_error_init(&err);
+	assert_int_equal(hy_home_register(&bad_home, &err), HY_EINVAL);
+	hy_error_init(&err);
+	assert_int_equal(hy_store_register(&partial, &err), HY_EINVAL);
+	assert_string_equal(err.msg,
+			    "a store type needs a name, open, write, finish, abort and close");
+	assert_int_equal(hy_homes_register_builtin(&err), 0);
+	assert_int_equal(hy_stores_register_builtin(&err), 0);
+	assert_true(hy_home_unregister(MEM_TYPE));
+	assert_false(hy_home_unregister(MEM_TYPE));
+	assert_null(hy_home_registry_find(MEM_TYPE));
+	assert_true(hy_store_unregister(MEM_TYPE));
+	assert_null(hy_store_registry_find(MEM_TYPE));
+}
+
+static void test_registry_limit(void **state)
+{
+	static char names[HY_HOME_REGISTRY_MAX + 1][16];
+	static struct hy_home_ops ops[HY_HOME_REGISTRY_MAX + 1];
+	struct hy_error err = {0};
+
+	(void)state;
+	for (int i = 0; i <= HY_HOME_REGISTRY_MAX; i++) {
+		snprintf(names[i], sizeof(names[i]), "t%d", i);
+		ops[i] = mem_home_ops;
+		ops[i].type = names[i];
+		assert_int_equal(hy_home_register(&ops[i], &err),
+				 i < HY_HOME_REGISTRY_MAX ? 0 : HY_ELIMIT);
+	}
+	for (int i = 0; i < HY_HOME_REGISTRY_MAX; i++)
+		assert_true(hy_home_unregister(names[i]));
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_exact_batch_size),
+		cmocka_unit_test(test_zero_copy_slices),
+		cmocka_unit_test(test_null_and_bad_size),
+		cmocka_unit_test(test_emit_failure_and_discard),
+		cmocka_unit_test(test_alloc_failures),
+		cmocka_unit_test(test_registries),
+		cmocka_unit_test(test_registry_limit),
+	};
+
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
