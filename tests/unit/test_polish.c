@@ -82,7 +82,7 @@ static struct hy_column *str_col(const char *const *v, int n)
 /* A batch of the given columns (references taken over). */
 static struct hy_batch *mk_batch(const char *const *names, struct hy_column **cols, int ncols)
 {
-	struct hy_field f[16];
+	struct hy_field f[16] = {0};
 	struct hy_schema *s = NULL;
 	struct hy_batch *b = NULL;
 	struct hy_error err = {0};
