@@ -6,6 +6,7 @@
  * first time a schema is seen and reused while batches keep that schema. */
 #include "hygge/polish.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -16,6 +17,9 @@
 #include "hygge/alloc.h"
 #include "hygge/hash.h"
 #include "hygge/isotime.h"
+
+/* Records the error and yields its code where the analyzer can see it. */
+#define FAIL(err, code, ...) (hy_error_set((err), (code), __VA_ARGS__), (code))
 
 #define ROW_MARKER       "__rowMarker__"
 #define WARN_MAX         (64u << 10) /* bytes of one warning text */
@@ -62,7 +66,7 @@ static int read_hash(const struct hy_cfg_node *item, struct hy_cfg_path *path,
 		return hy_cfg_error(err, item, path, "'name' and 'from_columns' are required");
 	r->from_columns = hy_calloc(from->count + 1, sizeof(*r->from_columns));
 	if (r->from_columns == NULL)
-		return hy_error_set(err, HY_ENOMEM, "out of memory reading polish.hash_ids");
+		return FAIL(err, HY_ENOMEM, "out of memory reading polish.hash_ids");
 	for (size_t k = 0; k < from->count; k++) {
 		HY_TRY(hy_cfg_to_str(from->items[k], path, &r->from_columns[k], err));
 		r->nfrom++;
@@ -82,7 +86,7 @@ static int read_lists(const struct hy_cfg_node *map, struct hy_cfg_path *path,
 	out->constants = hy_calloc(nc + 1, sizeof(*out->constants));
 	out->timestamps = hy_calloc(nt + 1, sizeof(*out->timestamps));
 	if (!out->hash_ids || !out->constants || !out->timestamps)
-		return hy_error_set(err, HY_ENOMEM, "out of memory reading polish");
+		return FAIL(err, HY_ENOMEM, "out of memory reading polish");
 	for (size_t i = 0; i < nh; i++) {
 		out->nhash++;
 		HY_TRY(read_hash(h->items[i], path, &out->hash_ids[i], err));
@@ -131,7 +135,7 @@ static int read_row_marker(const struct hy_cfg_node *map, struct hy_cfg_path *pa
 	snprintf(text, sizeof(text), "%" PRId64, value);
 	out->row_marker_node = hy_cfg_node_create(HY_CFG_INT, text, m);
 	if (out->row_marker_node == NULL)
-		return hy_error_set(err, HY_ENOMEM, "out of memory reading polish.add_row_marker");
+		return FAIL(err, HY_ENOMEM, "out of memory reading polish.add_row_marker");
 	out->row_marker_node->v.i = value;
 	out->row_marker_node->int_range = true;
 	out->row_marker_value = out->row_marker_node;
@@ -325,15 +329,15 @@ int hy_polish_create(struct hy_polisher **out, const struct hy_polish_config *cf
 	*out = NULL;
 	p = hy_calloc(1, sizeof(*p));
 	if (p == NULL)
-		return hy_error_set(err, HY_ENOMEM, "out of memory creating the polisher");
+		return FAIL(err, HY_ENOMEM, "out of memory creating the polisher");
 	p->cfg = cfg;
 	p->clock = real_clock;
 	hy_buf_init(&p->text, HASH_INPUT_MAX);
 	hy_buf_init(&p->hex, HASH_INPUT_MAX);
 	p->consts = hy_calloc(cfg->nconst + 1, sizeof(*p->consts));
-	p->const_cols = hy_calloc(cfg->nconst + 1, sizeof(*p->const_cols));
+	p->const_cols = hy_calloc(cfg->nconst + 1, sizeof(struct hy_column *));
 	if (p->consts == NULL || p->const_cols == NULL)
-		rc = hy_error_set(err, HY_ENOMEM, "out of memory creating the polisher");
+		rc = FAIL(err, HY_ENOMEM, "out of memory creating the polisher");
 	for (size_t i = 0; rc == 0 && i < cfg->nconst; i++)
 		rc = const_value(&cfg->constants[i], &p->consts[i], err);
 	if (rc != 0) {
@@ -416,7 +420,7 @@ static long work_find(const struct work *w, const char *name)
 static int work_insert(struct work *w, size_t at, char *name, struct slot s, struct hy_error *err)
 {
 	if (name == NULL)
-		return hy_error_set(err, HY_ENOMEM, "out of memory polishing a schema");
+		return FAIL(err, HY_ENOMEM, "out of memory polishing a schema");
 	HY_ASSERT(w->n < w->cap);
 	memmove(w->names + at + 1, w->names + at, (w->n - at) * sizeof(*w->names));
 	memmove(w->slots + at + 1, w->slots + at, (w->n - at) * sizeof(*w->slots));
@@ -511,7 +515,7 @@ static int plan_hash(const struct hy_polish_config *cfg, size_t r, struct work *
 	missing = hy_calloc(rule->nfrom + 1, sizeof(*missing));
 	if (pl->hash_src[r] == NULL || missing == NULL) {
 		hy_free(missing);
-		return hy_error_set(err, HY_ENOMEM, "out of memory polishing a schema");
+		return FAIL(err, HY_ENOMEM, "out of memory polishing a schema");
 	}
 	for (size_t k = 0; k < rule->nfrom && rc == 0; k++) {
 		long at = work_find(w, rule->from_columns[k]);
@@ -614,7 +618,7 @@ static int dedup_group(struct dedup *d, size_t first, hy_polish_warn_fn warn, vo
 
 	hy_buf_init(&cand, NAME_BUF_MAX + 32);
 	if (src == NULL || fin == NULL)
-		rc = hy_error_set(err, HY_ENOMEM, "out of memory polishing a schema");
+		rc = FAIL(err, HY_ENOMEM, "out of memory polishing a schema");
 	for (size_t i = first; rc == 0 && i < d->n; i++) {
 		if (strcmp(d->names[i], dst) != 0)
 			continue;
@@ -628,7 +632,7 @@ static int dedup_group(struct dedup *d, size_t first, hy_polish_warn_fn warn, vo
 			rc = hy_buf_appendf(&cand, err, "%s_%zu", dst, ++k);
 		} while (rc == 0 && taken(d, (const char *)cand.data));
 		if (rc == 0 && (d->final[i] = hy_strdup((const char *)cand.data)) == NULL)
-			rc = hy_error_set(err, HY_ENOMEM, "out of memory polishing a schema");
+			rc = FAIL(err, HY_ENOMEM, "out of memory polishing a schema");
 		fin[ns - 1] = d->final[i];
 	}
 	if (rc == 0)
@@ -674,7 +678,7 @@ static int plan_names(const struct hy_polish_config *cfg, struct work *w, hy_pol
 	d.final = hy_calloc(w->n + 1, sizeof(char *));
 	d.done = hy_calloc(w->n + 1, sizeof(bool));
 	if (!d.orig || !d.sorted || !d.final || !d.done)
-		rc = hy_error_set(err, HY_ENOMEM, "out of memory polishing a schema");
+		rc = FAIL(err, HY_ENOMEM, "out of memory polishing a schema");
 	for (size_t i = 0; rc == 0 && i < w->n; i++) {
 		char *name;
 
@@ -682,7 +686,7 @@ static int plan_names(const struct hy_polish_config *cfg, struct work *w, hy_pol
 		rc = hy_polish_column_name(cfg, w->names[i], &b, err);
 		if (rc == 0 &&
 		    (name = hy_str_dup((struct hy_str){(const char *)b.data, b.len})) == NULL)
-			rc = hy_error_set(err, HY_ENOMEM, "out of memory polishing a schema");
+			rc = FAIL(err, HY_ENOMEM, "out of memory polishing a schema");
 		if (rc == 0) {
 			d.orig[i] = w->names[i];
 			w->names[i] = name;
@@ -761,7 +765,7 @@ static int plan_schema(const struct hy_polisher *p, struct plan *pl, struct work
 	pl->slots = hy_calloc(w->n + 1, sizeof(*pl->slots));
 	if (fields == NULL || pl->slots == NULL) {
 		hy_free(fields);
-		return hy_error_set(err, HY_ENOMEM, "out of memory polishing a schema");
+		return FAIL(err, HY_ENOMEM, "out of memory polishing a schema");
 	}
 	pl->nout = w->n;
 	memcpy(pl->slots, w->slots, w->n * sizeof(*w->slots));
@@ -800,15 +804,15 @@ static int plan_build(const struct hy_polisher *p, struct hy_schema *in, struct 
 	*out = NULL;
 	pl = hy_calloc(1, sizeof(*pl));
 	if (pl == NULL)
-		return hy_error_set(err, HY_ENOMEM, "out of memory polishing a schema");
+		return FAIL(err, HY_ENOMEM, "out of memory polishing a schema");
 	pl->in = hy_schema_ref(in);
 	w.cap = nin + cfg->nhash + cfg->nconst + cfg->nts;
 	w.names = hy_calloc(w.cap + 1, sizeof(*w.names));
 	w.slots = hy_calloc(w.cap + 1, sizeof(*w.slots));
 	pl->hash_on = hy_calloc(cfg->nhash + 1, sizeof(*pl->hash_on));
-	pl->hash_src = hy_calloc(cfg->nhash + 1, sizeof(*pl->hash_src));
+	pl->hash_src = hy_calloc(cfg->nhash + 1, sizeof(struct slot *));
 	if (!w.names || !w.slots || !pl->hash_on || !pl->hash_src)
-		rc = hy_error_set(err, HY_ENOMEM, "out of memory polishing a schema");
+		rc = FAIL(err, HY_ENOMEM, "out of memory polishing a schema");
 	for (size_t i = 0; rc == 0 && i < nin; i++)
 		rc = work_insert(&w, w.n, hy_strdup(hy_schema_field(in, i)->name),
 				 (struct slot){SLOT_INPUT, i}, err);
@@ -878,13 +882,19 @@ static int append_float(struct hy_buf *b, double v, bool single, struct hy_error
  * zones) are shown in UTC. */
 static int tz_offset(const char *tz)
 {
-	int sign, h = 0, m = 0;
+	int sign, h, m = 0;
+	const char *p = tz + 1;
 
-	if (tz[0] != '+' && tz[0] != '-')
+	if ((tz[0] != '+' && tz[0] != '-') || !isdigit((unsigned char)p[0]) ||
+	    !isdigit((unsigned char)p[1]))
 		return 0;
 	sign = tz[0] == '-' ? -1 : 1;
-	if (sscanf(tz + 1, "%2d:%2d", &h, &m) < 1 && sscanf(tz + 1, "%2d%2d", &h, &m) < 1)
-		return 0;
+	h = (p[0] - '0') * 10 + (p[1] - '0');
+	p += 2;
+	if (*p == ':')
+		p++;
+	if (isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[1]))
+		m = (p[0] - '0') * 10 + (p[1] - '0');
 	return sign * (h * 3600 + m * 60);
 }
 
@@ -964,8 +974,8 @@ static int value_text(const struct hy_column *col, int64_t row, struct hy_buf *b
 		return hy_buf_append(b, d, strlen(d), err);
 	case HY_TIMESTAMP: return append_timestamp(b, hy_column_get_i64(col, row), &col->type, err);
 	default:
-		return hy_error_set(err, HY_EUNSUPPORTED, "a %s column cannot be hashed",
-				    hy_type_name(col->type.id));
+		return FAIL(err, HY_EUNSUPPORTED, "a %s column cannot be hashed",
+			    hy_type_name(col->type.id));
 	}
 }
 
@@ -973,6 +983,11 @@ static const struct hy_column *slot_column(const struct hy_batch *in, struct hy_
 					   struct slot s)
 {
 	return s.kind == SLOT_INPUT ? in->cols[s.idx] : hashed[s.idx];
+}
+
+static int nibble(char c)
+{
+	return c <= '9' ? c - '0' : c - 'a' + 10;
 }
 
 static int hash_row(struct hy_polisher *p, const struct hy_polish_hash_rule *rule,
@@ -997,12 +1012,8 @@ static int hash_row(struct hy_polisher *p, const struct hy_polish_hash_rule *rul
 	HY_TRY(hy_sha256_hex(p->text.data, null ? 0 : p->text.len, hex, err));
 	if (rule->hex)
 		return hy_builder_append_str(b, hex, HY_SHA256_HEX_LEN, err);
-	for (int i = 0; i < 32; i++) {
-		unsigned v = 0;
-
-		sscanf(hex + 2 * i, "%2x", &v);
-		raw[i] = (uint8_t)v;
-	}
+	for (size_t i = 0; i < sizeof(raw); i++)
+		raw[i] = (uint8_t)(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
 	return hy_builder_append_str(b, raw, sizeof(raw), err);
 }
 
@@ -1011,13 +1022,12 @@ static int hash_column(struct hy_polisher *p, const struct plan *pl, size_t r,
 {
 	const struct hy_polish_hash_rule *rule = &p->cfg->hash_ids[r];
 	struct hy_dtype type = hy_dtype_simple(rule->hex ? HY_STRING : HY_BINARY);
-	const struct hy_column **src = hy_calloc(rule->nfrom + 1, sizeof(*src));
+	const struct hy_column **src = hy_calloc(rule->nfrom + 1, sizeof(const struct hy_column *));
 	struct hy_builder *b = NULL;
 	int rc = 0;
 
 	if (src == NULL)
-		return hy_error_set(err, HY_ENOMEM, "out of memory computing hash id '%s'",
-				    rule->name);
+		return FAIL(err, HY_ENOMEM, "out of memory computing hash id '%s'", rule->name);
 	for (size_t k = 0; k < rule->nfrom; k++)
 		src[k] = slot_column(in, hashed, pl->hash_src[r][k]);
 	rc = hy_builder_create(&type, &b, err);
@@ -1191,10 +1201,10 @@ int hy_polish_apply(struct hy_polisher *p, struct hy_batch *in, struct hy_batch 
 		*out = hy_batch_ref(in);
 		return 0;
 	}
-	cols = hy_calloc(pl->nout + 1, sizeof(*cols));
-	hashed = hy_calloc(p->cfg->nhash + 1, sizeof(*hashed));
+	cols = hy_calloc(pl->nout + 1, sizeof(struct hy_column *));
+	hashed = hy_calloc(p->cfg->nhash + 1, sizeof(struct hy_column *));
 	if (cols == NULL || hashed == NULL)
-		rc = hy_error_set(err, HY_ENOMEM, "out of memory polishing a batch");
+		rc = FAIL(err, HY_ENOMEM, "out of memory polishing a batch");
 	if (rc == 0)
 		rc = build_columns(p, pl, in, cols, hashed, err);
 	if (rc == 0)

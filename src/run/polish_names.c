@@ -263,8 +263,8 @@ int hy_polish_column_name(const struct hy_polish_config *cfg, const char *name, 
 	const char *cur = name;
 	int rc = 0;
 
-	hy_buf_init(&a, HY_MAX_FIELD_NAME * 4);
-	hy_buf_init(&b, HY_MAX_FIELD_NAME * 4);
+	hy_buf_init(&a, (size_t)HY_MAX_FIELD_NAME * 4);
+	hy_buf_init(&b, (size_t)HY_MAX_FIELD_NAME * 4);
 	if (cfg->remove_special) {
 		rc = hy_buf_reserve(&a, 1, err);
 		if (rc == 0)

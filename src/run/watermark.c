@@ -4,6 +4,7 @@
 #include "hygge/watermark.h"
 
 #include <errno.h>
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,6 +13,9 @@
 
 #include "hygge/alloc.h"
 #include "hygge/isotime.h"
+
+/* Records the error and yields its code where the analyzer can see it. */
+#define FAIL(err, code, ...) (hy_error_set((err), (code), __VA_ARGS__), (code))
 
 #define WARN_MAX         (64u << 10)
 #define VALUE_TEXT_MAX   ((size_t)HY_MAX_VAR_BYTES)
@@ -124,13 +128,12 @@ static int not_found(const char *what, const char *name, const char *where, cons
 	hy_buf_init(&b, WARN_MAX);
 	rc = schema_names(&b, s, err);
 	if (rc == 0)
-		rc = hy_error_set(err, HY_ECONFIG,
-				  "%s '%s' not found in %s. %sAvailable columns: %s", what, name,
-				  where, middle, (const char *)b.data);
+		rc = FAIL(err, HY_ECONFIG, "%s '%s' not found in %s. %sAvailable columns: %s", what,
+			  name, where, middle, (const char *)b.data);
 	else if (rc == HY_ELIMIT) {
 		hy_error_init(err);
-		rc = hy_error_set(err, HY_ECONFIG, "%s '%s' not found in %s. %s", what, name, where,
-				  middle);
+		rc = FAIL(err, HY_ECONFIG, "%s '%s' not found in %s. %s", what, name, where,
+			  middle);
 	}
 	hy_buf_reset(&b);
 	return rc;
@@ -168,7 +171,7 @@ int hy_watermark_tracker_create(struct hy_watermark_tracker **out,
 
 	*out = NULL;
 	if (t == NULL)
-		return hy_error_set(err, HY_ENOMEM, "out of memory creating a watermark tracker");
+		return FAIL(err, HY_ENOMEM, "out of memory creating a watermark tracker");
 	t->cfg = cfg;
 	hy_buf_init(&t->str, VALUE_TEXT_MAX);
 	hy_buf_init(&t->text, VALUE_TEXT_MAX);
@@ -210,10 +213,10 @@ int hy_watermark_tracker_check_schema(struct hy_watermark_tracker *t,
 	if (hy_watermark_tag_of(&hy_schema_field(schema, (size_t)at)->type) != HY_WM_NONE)
 		return 0;
 	polars_name(&hy_schema_field(schema, (size_t)at)->type, name, sizeof(name));
-	return hy_error_set(err, HY_ECONFIG,
-			    "Unsupported watermark type: %s. Supported types: datetime, date, "
-			    "integer, string",
-			    name);
+	return FAIL(err, HY_ECONFIG,
+		    "Unsupported watermark type: %s. Supported types: datetime, date, "
+		    "integer, string",
+		    name);
 }
 
 static int append_i128(struct hy_buf *b, hy_i128 v, struct hy_error *err)
@@ -236,13 +239,19 @@ static int append_i128(struct hy_buf *b, hy_i128 v, struct hy_error *err)
 /* "UTC", "+01:00", "-0530" -> seconds; IANA names are shown in UTC. */
 static int tz_offset(const char *tz)
 {
-	int sign, h = 0, m = 0;
+	int sign, h, m = 0;
+	const char *p = tz + 1;
 
-	if (tz[0] != '+' && tz[0] != '-')
+	if ((tz[0] != '+' && tz[0] != '-') || !isdigit((unsigned char)p[0]) ||
+	    !isdigit((unsigned char)p[1]))
 		return 0;
 	sign = tz[0] == '-' ? -1 : 1;
-	if (sscanf(tz + 1, "%2d:%2d", &h, &m) < 1 && sscanf(tz + 1, "%2d%2d", &h, &m) < 1)
-		return 0;
+	h = (p[0] - '0') * 10 + (p[1] - '0');
+	p += 2;
+	if (*p == ':')
+		p++;
+	if (isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[1]))
+		m = (p[0] - '0') * 10 + (p[1] - '0');
 	return sign * (h * 3600 + m * 60);
 }
 
@@ -405,11 +414,10 @@ int hy_watermark_value_parse(const char *type_tag, const char *text, struct hy_v
 			}
 		}
 		if (len == 0 || errno != 0 || *end != 0 || text[0] == '+' || text[0] == ' ')
-			return hy_error_set(err, HY_EFORMAT, "watermark '%.100s' is not an integer",
-					    text);
+			return FAIL(err, HY_EFORMAT, "watermark '%.100s' is not an integer", text);
 		return 0;
 	}
-	return hy_error_set(err, HY_EFORMAT, "unknown watermark type '%.40s'", type_tag);
+	return FAIL(err, HY_EFORMAT, "unknown watermark type '%.40s'", type_tag);
 }
 
 static int64_t sat_sub(int64_t a, int64_t b)
@@ -427,7 +435,7 @@ int hy_watermark_lookback(const struct hy_watermark_config *cfg, struct hy_value
 	if (!duration && !count)
 		return 0;
 	if (v->kind == HY_VALUE_STR || (duration && !time_like) || (count && time_like))
-		return hy_error_set(
+		return FAIL(
 			err, HY_ECONFIG, "watermark.lookback '%s' is a %s but '%s' holds %s values",
 			cfg->lookback ? cfg->lookback : "", duration ? "duration" : "count", col,
 			v->kind == HY_VALUE_STR ? "string"
@@ -479,9 +487,9 @@ static int take_rows(struct hy_batch *in, const bool *keep, int64_t kept, struct
 		last--;
 	if (last - first == kept)
 		return hy_batch_slice(in, first, kept, out, err);
-	cols = hy_calloc(ncols + 1, sizeof(*cols));
+	cols = hy_calloc(ncols + 1, sizeof(struct hy_column *));
 	if (cols == NULL)
-		return hy_error_set(err, HY_ENOMEM, "out of memory filtering a batch");
+		return FAIL(err, HY_ENOMEM, "out of memory filtering a batch");
 	for (size_t c = 0; rc == 0 && c < ncols; c++) {
 		struct hy_builder *b = NULL;
 		struct hy_column *src = in->cols[c];
@@ -554,8 +562,8 @@ static int filter_plan(const struct hy_column *col, const struct hy_value *last,
 		return 0;
 	}
 	hy_dtype_format(&col->type, name, sizeof(name));
-	return hy_error_set(err, HY_EINVAL, "a %s watermark does not compare with a %s column",
-			    hy_type_name(last->type), name);
+	return FAIL(err, HY_EINVAL, "a %s watermark does not compare with a %s column",
+		    hy_type_name(last->type), name);
 }
 
 static bool row_greater(const struct hy_column *col, int64_t r, const struct cmp_plan *cp)
@@ -584,11 +592,11 @@ int hy_watermark_filter(struct hy_batch *batch, const char *column, const struct
 
 	*out = NULL;
 	if (col == NULL)
-		return hy_error_set(err, HY_ENOTFOUND, "watermark column '%s' not found", column);
+		return FAIL(err, HY_ENOTFOUND, "watermark column '%s' not found", column);
 	HY_TRY(filter_plan(col, last, &cp, err));
 	keep = hy_calloc((size_t)batch->nrows + 1, sizeof(*keep));
 	if (keep == NULL)
-		return hy_error_set(err, HY_ENOMEM, "out of memory filtering a batch");
+		return FAIL(err, HY_ENOMEM, "out of memory filtering a batch");
 	for (int64_t r = 0; r < batch->nrows; r++) {
 		keep[r] = !hy_column_is_null(col, r) && row_greater(col, r, &cp);
 		kept += keep[r];
@@ -634,7 +642,7 @@ int hy_dedup_create(struct hy_dedup **out, const char *key_column, const char *o
 
 	*out = NULL;
 	if (d == NULL)
-		return hy_error_set(err, HY_ENOMEM, "out of memory creating de-duplication");
+		return FAIL(err, HY_ENOMEM, "out of memory creating de-duplication");
 	d->max_keys = max_keys > 0 ? max_keys : HY_DEDUP_MAX_KEYS;
 	hy_buf_init(&d->kbuf, VALUE_TEXT_MAX);
 	hy_buf_init(&d->obuf, VALUE_TEXT_MAX);
@@ -642,7 +650,7 @@ int hy_dedup_create(struct hy_dedup **out, const char *key_column, const char *o
 	d->order_column = order_column != NULL ? hy_strdup(order_column) : NULL;
 	if (d->key_column == NULL || (order_column != NULL && d->order_column == NULL)) {
 		hy_dedup_destroy(d);
-		return hy_error_set(err, HY_ENOMEM, "out of memory creating de-duplication");
+		return FAIL(err, HY_ENOMEM, "out of memory creating de-duplication");
 	}
 	*out = d;
 	return 0;
@@ -706,7 +714,7 @@ static int grow(struct hy_dedup *d, struct hy_error *err)
 	struct entry *tab = hy_calloc(cap, sizeof(*tab));
 
 	if (tab == NULL)
-		return hy_error_set(err, HY_ENOMEM, "out of memory de-duplicating keys");
+		return FAIL(err, HY_ENOMEM, "out of memory de-duplicating keys");
 	for (size_t i = 0; i < d->cap; i++) {
 		size_t j;
 
@@ -775,8 +783,8 @@ static int encode(const struct hy_column *col, int64_t r, struct hy_buf *b, stru
 		HY_TRY(hy_buf_append_byte(b, 's', err)); /* never empty: empty means null */
 		return hy_buf_append(b, s.ptr, s.len, err);
 	default:
-		return hy_error_set(err, HY_EUNSUPPORTED, "a %s column cannot be compared",
-				    hy_type_name(col->type.id));
+		return FAIL(err, HY_EUNSUPPORTED, "a %s column cannot be compared",
+			    hy_type_name(col->type.id));
 	}
 }
 
@@ -797,7 +805,7 @@ static int set_order(struct hy_dedup *d, struct entry *e, struct hy_error *err)
 		uint8_t *p = arena_alloc(d, e->klen + d->obuf.len);
 
 		if (p == NULL)
-			return hy_error_set(err, HY_ENOMEM, "out of memory de-duplicating keys");
+			return FAIL(err, HY_ENOMEM, "out of memory de-duplicating keys");
 		memcpy(p, e->key, e->klen);
 		e->key = p;
 		e->ocap = (uint32_t)d->obuf.len;
@@ -814,7 +822,7 @@ static int insert(struct hy_dedup *d, struct entry *e, uint64_t h, int64_t row,
 	uint8_t *p = arena_alloc(d, d->kbuf.len + d->obuf.len);
 
 	if (p == NULL)
-		return hy_error_set(err, HY_ENOMEM, "out of memory de-duplicating keys");
+		return FAIL(err, HY_ENOMEM, "out of memory de-duplicating keys");
 	memcpy(p, d->kbuf.data, d->kbuf.len);
 	if (d->obuf.len > 0)
 		memcpy(p + d->kbuf.len, d->obuf.data, d->obuf.len);
@@ -875,14 +883,13 @@ int hy_dedup_apply(struct hy_dedup *d, struct hy_batch *in, struct hy_batch **ou
 
 	*out = NULL;
 	if (key == NULL)
-		return hy_error_set(err, HY_ENOTFOUND, "primary key '%s' not found", d->key_column);
+		return FAIL(err, HY_ENOTFOUND, "primary key '%s' not found", d->key_column);
 	if (d->order_column != NULL &&
 	    (order = hy_batch_column_by_name(in, d->order_column)) == NULL)
-		return hy_error_set(err, HY_ENOTFOUND, "watermark column '%s' not found",
-				    d->order_column);
+		return FAIL(err, HY_ENOTFOUND, "watermark column '%s' not found", d->order_column);
 	drop = hy_calloc((size_t)in->nrows + 1, sizeof(*drop));
 	if (drop == NULL)
-		return hy_error_set(err, HY_ENOMEM, "out of memory de-duplicating keys");
+		return FAIL(err, HY_ENOMEM, "out of memory de-duplicating keys");
 	d->batch_no++;
 	for (int64_t r = 0; rc == 0 && r < in->nrows; r++) {
 		if (hy_column_is_null(key, r))
