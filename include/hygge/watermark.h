@@ -110,9 +110,11 @@ int hy_watermark_filter(struct hy_batch *batch, const char *column, const struct
 
 /* ---- de-duplication on primary_key within a run ----------------------- */
 
-/* Default cap on distinct keys remembered per run (~50 bytes + the key
- * each): past it a warning is given once and rows pass unchecked. */
-#define HY_DEDUP_MAX_KEYS 10000000
+/* Default cap on distinct keys remembered per run: 130 to 230 bytes per
+ * integer key with a watermark (48-byte slots at 25-50 % load, plus 32 bytes
+ * of key and order), so under 1 GB at the cap. Past it a warning is given
+ * once and rows pass unchecked. */
+#define HY_DEDUP_MAX_KEYS 4000000
 
 struct hy_dedup;
 
