@@ -15,6 +15,8 @@
 #define SHA_2_B   "59e07b679b80bc6e17894e79bcb71692bcdb422826338c51f53492a4b7a8c867"
 #define SHA_EMPTY "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 #define SHA_7     "7902699be42c8a8e46fbbb4501726517e86b22c56a189f7625a6da49081b2451"
+#define SHA_2     "d4735e3a265e16eee03f59718b9b5d03019c07d8b6c51f90da3a666eec13ab35"
+#define SHA_1     "6b86b273ff34fce19d6b804eff5a3f5747ada4eaa22f1d49c01e52ddb7875b4b"
 
 /* ---- helpers ---- */
 
@@ -510,6 +512,9 @@ static void test_polish_runs_once_per_row(void **state)
 		assert_string_equal(field_name(out, 3), "__rowMarker__"); /* added after renames */
 		assert_string_equal(field_name(out, 4), "__LastLoadedAt__");
 		assert_int_equal(hy_column_get_i64(out->cols[3], 1), 4);
+		/* hashes of the slice's own rows (offsets honoured) */
+		assert_str_at(out->cols[0], 0, first == 0 ? SHA_1 : SHA_EMPTY);
+		assert_str_at(out->cols[0], 1, first == 0 ? SHA_2 : SHA_7);
 		hy_batch_unref(slice);
 		/* Why exactly once matters: these rules are not idempotent. A second
 		 * pass renames the added columns and adds them (and the hash) again. */
