@@ -55,7 +55,8 @@ static inline int pqr_value(const struct hy_column *col, int64_t row, struct hy_
 	switch (col->type.id) {
 	case HY_NULL: return hy_buf_append(out, "\\N", 2, err);
 	case HY_BOOL:
-		return hy_buf_appendf(out, err, "%s", hy_column_get_bool(col, row) ? "true" : "false");
+		return hy_buf_appendf(out, err, "%s",
+				      hy_column_get_bool(col, row) ? "true" : "false");
 	case HY_INT8:
 	case HY_INT16:
 	case HY_INT32:

@@ -30,10 +30,8 @@ static void digest(const char *name, const char *column, int64_t max_rows, struc
 		   struct pqr_digest *d)
 {
 	const char *cols[1] = {column};
-	struct hy_pq_reader_options o = {.columns = cols,
-					 .num_columns = 1,
-					 .max_batch_rows = max_rows,
-					 .pool = pool};
+	struct hy_pq_reader_options o = {
+		.columns = cols, .num_columns = 1, .max_batch_rows = max_rows, .pool = pool};
 	struct hy_pq_reader *r = open_ok(name, &o);
 	struct hy_error err = {0};
 
@@ -147,13 +145,15 @@ static void test_schema_mapping(void **state)
 static void test_values(void **state)
 {
 	/* int96_from_spark.md: microseconds, one null, years 9999 and 290000 */
-	static const long long int96[] = {1704141296123456LL, 1704070800000000LL,
-					  253402225200000000LL, 1735599600000000LL, 0,
+	static const long long int96[] = {1704141296123456LL,
+					  1704070800000000LL,
+					  253402225200000000LL,
+					  1735599600000000LL,
+					  0,
 					  9089380393200000000LL};
-	static const char *const dec[] = {"int32_decimal.parquet", "int64_decimal.parquet",
-					  "fixed_length_decimal.parquet",
-					  "fixed_length_decimal_legacy.parquet",
-					  "byte_array_decimal.parquet"};
+	static const char *const dec[] = {
+		"int32_decimal.parquet", "int64_decimal.parquet", "fixed_length_decimal.parquet",
+		"fixed_length_decimal_legacy.parquet", "byte_array_decimal.parquet"};
 	struct hy_error err = {0};
 	struct hy_batch *b = NULL;
 	struct hy_pq_reader *r = open_ok("int96_from_spark.parquet", NULL);
@@ -193,8 +193,7 @@ static void test_values(void **state)
 
 static void test_batches_and_pool(void **state)
 {
-	static const char *const cols[] = {"bigint_col", "string_col", "bool_col",
-					   "timestamp_col"};
+	static const char *const cols[] = {"bigint_col", "string_col", "bool_col", "timestamp_col"};
 	struct hy_pool *pool = NULL;
 	struct hy_error err = {0};
 
@@ -340,9 +339,12 @@ static void test_alloc_failure(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-	cmocka_unit_test(test_oracle_checksums),      cmocka_unit_test(test_schema_mapping),
-	cmocka_unit_test(test_values),                cmocka_unit_test(test_batches_and_pool),
-	cmocka_unit_test(test_projection_and_errors), cmocka_unit_test(test_quirks),
+	cmocka_unit_test(test_oracle_checksums),
+	cmocka_unit_test(test_schema_mapping),
+	cmocka_unit_test(test_values),
+	cmocka_unit_test(test_batches_and_pool),
+	cmocka_unit_test(test_projection_and_errors),
+	cmocka_unit_test(test_quirks),
 	cmocka_unit_test(test_alloc_failure),
 };
 HY_TEST_MAIN(tests)

@@ -26,11 +26,11 @@ struct col {
 	size_t leaf;
 	const char *name; /* the leaf's dotted path, owned by the metadata */
 	struct hy_dtype type;
-	int conv;   /* enum hy__pq_conv */
-	int ptype;  /* physical type */
-	size_t pw;  /* physical bytes per value; 0 for BYTE_ARRAY */
-	size_t ow;  /* storage bytes per value while decoding (bool: 1); 0 for var */
-	bool var;   /* offsets + data */
+	int conv;  /* enum hy__pq_conv */
+	int ptype; /* physical type */
+	size_t pw; /* physical bytes per value; 0 for BYTE_ARRAY */
+	size_t ow; /* storage bytes per value while decoding (bool: 1); 0 for var */
+	bool var;  /* offsets + data */
 	int16_t max_def;
 	/* one row group's decoding */
 	struct hy_buf vals;  /* fixed: rows * ow; var: rows + 1 int32 offsets */
@@ -283,8 +283,7 @@ static int decode_var(struct col *c, int enc, const uint8_t *p, size_t len, size
 		return hy_error_set(err, HY_ELIMIT, "more than 2 GiB of values");
 	off[0] = (int32_t)data->len;
 	switch (enc) {
-	case HY_PQ_ENC_PLAIN:
-		return hy_pq_plain_decode_byte_array(p, len, n, off, data, NULL, err);
+	case HY_PQ_ENC_PLAIN: return hy_pq_plain_decode_byte_array(p, len, n, off, data, NULL, err);
 	case HY_PQ_ENC_DELTA_LENGTH_BYTE_ARRAY:
 		return hy_pq_delta_length_decode(p, len, n, off, data, NULL, err);
 	case HY_PQ_ENC_DELTA_BYTE_ARRAY: {
@@ -791,7 +790,7 @@ static int open_inner(struct hy_pq_reader *r, const struct hy_pq_reader_options 
 	HY_TRY(hy_pq_metadata_read(r->src, &r->md, err));
 	md = r->md;
 	r->max_rows = opts != NULL && opts->max_batch_rows > 0 ? opts->max_batch_rows
-								: HY_PQ_DEFAULT_BATCH_ROWS;
+							       : HY_PQ_DEFAULT_BATCH_ROWS;
 	r->verify_crc = opts != NULL && opts->verify_crc;
 	r->pool = opts != NULL ? opts->pool : NULL;
 	want = opts != NULL && opts->num_columns > 0 ? opts->num_columns : md->num_leaves;
@@ -802,7 +801,8 @@ static int open_inner(struct hy_pq_reader *r, const struct hy_pq_reader_options 
 		for (size_t i = 0; i < opts->num_columns; i++) {
 			size_t k = 0;
 
-			while (k < md->num_leaves && strcmp(md->leaves[k].path, opts->columns[i]) != 0)
+			while (k < md->num_leaves &&
+			       strcmp(md->leaves[k].path, opts->columns[i]) != 0)
 				k++;
 			if (k == md->num_leaves)
 				return hy_error_set(err, HY_ENOTFOUND, "parquet: no column %s",

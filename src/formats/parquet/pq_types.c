@@ -27,12 +27,30 @@ static int physical(const struct hy_pq_schema_element *se, struct hy_dtype *out,
 		    struct hy_error *err)
 {
 	switch (se->type) {
-	case HY_PQ_BOOLEAN: *out = hy_dtype_simple(HY_BOOL); *conv = HY__PQ_CV_BOOL; return 0;
-	case HY_PQ_INT32: *out = hy_dtype_simple(HY_INT32); *conv = HY__PQ_CV_COPY; return 0;
-	case HY_PQ_INT64: *out = hy_dtype_simple(HY_INT64); *conv = HY__PQ_CV_COPY; return 0;
-	case HY_PQ_FLOAT: *out = hy_dtype_simple(HY_FLOAT32); *conv = HY__PQ_CV_COPY; return 0;
-	case HY_PQ_DOUBLE: *out = hy_dtype_simple(HY_FLOAT64); *conv = HY__PQ_CV_COPY; return 0;
-	case HY_PQ_BYTE_ARRAY: *out = hy_dtype_simple(HY_BINARY); *conv = HY__PQ_CV_BYTES; return 0;
+	case HY_PQ_BOOLEAN:
+		*out = hy_dtype_simple(HY_BOOL);
+		*conv = HY__PQ_CV_BOOL;
+		return 0;
+	case HY_PQ_INT32:
+		*out = hy_dtype_simple(HY_INT32);
+		*conv = HY__PQ_CV_COPY;
+		return 0;
+	case HY_PQ_INT64:
+		*out = hy_dtype_simple(HY_INT64);
+		*conv = HY__PQ_CV_COPY;
+		return 0;
+	case HY_PQ_FLOAT:
+		*out = hy_dtype_simple(HY_FLOAT32);
+		*conv = HY__PQ_CV_COPY;
+		return 0;
+	case HY_PQ_DOUBLE:
+		*out = hy_dtype_simple(HY_FLOAT64);
+		*conv = HY__PQ_CV_COPY;
+		return 0;
+	case HY_PQ_BYTE_ARRAY:
+		*out = hy_dtype_simple(HY_BINARY);
+		*conv = HY__PQ_CV_BYTES;
+		return 0;
 	case HY_PQ_INT96:
 		/* Spark/Hive write UTC instants (section 8.1) */
 		*conv = HY__PQ_CV_INT96;
@@ -61,12 +79,8 @@ static bool decimal(const struct hy_pq_schema_element *se, int precision, int sc
 		return false;
 	}
 	switch (se->type) {
-	case HY_PQ_INT32:
-		*conv = wide ? HY__PQ_CV_I32_I128 : HY__PQ_CV_I32_I64;
-		return true;
-	case HY_PQ_INT64:
-		*conv = wide ? HY__PQ_CV_I64_I128 : HY__PQ_CV_COPY;
-		return true;
+	case HY_PQ_INT32: *conv = wide ? HY__PQ_CV_I32_I128 : HY__PQ_CV_I32_I64; return true;
+	case HY_PQ_INT64: *conv = wide ? HY__PQ_CV_I64_I128 : HY__PQ_CV_COPY; return true;
 	case HY_PQ_FIXED_LEN_BYTE_ARRAY:
 	case HY_PQ_BYTE_ARRAY: *conv = wide ? HY__PQ_CV_DEC128 : HY__PQ_CV_DEC64; return true;
 	}
@@ -152,7 +166,8 @@ static bool logical(const struct hy_pq_schema_element *se, struct hy_dtype *out,
 		*out = hy_dtype_simple(HY_FLOAT32);
 		*conv = HY__PQ_CV_F16;
 		return true;
-	case HY_PQ_LT_DECIMAL: return decimal(se, lt->precision, lt->scale, out, conv, note, note_size);
+	case HY_PQ_LT_DECIMAL:
+		return decimal(se, lt->precision, lt->scale, out, conv, note, note_size);
 	case HY_PQ_LT_DATE:
 		if (!want(se, HY_PQ_INT32, "DATE", note, note_size))
 			return false;
@@ -167,7 +182,8 @@ static bool logical(const struct hy_pq_schema_element *se, struct hy_dtype *out,
 		*conv = HY__PQ_CV_COPY;
 		return hy_dtype_time(unit, out, &e) == 0;
 	case HY_PQ_LT_TIMESTAMP:
-		if (!time_unit(lt->unit, &unit) || !want(se, HY_PQ_INT64, "TIMESTAMP", note, note_size))
+		if (!time_unit(lt->unit, &unit) ||
+		    !want(se, HY_PQ_INT64, "TIMESTAMP", note, note_size))
 			return false;
 		*conv = HY__PQ_CV_COPY;
 		return hy_dtype_timestamp(unit, lt->adjusted_to_utc ? "UTC" : "", out, &e) == 0;
@@ -182,9 +198,9 @@ static bool logical(const struct hy_pq_schema_element *se, struct hy_dtype *out,
 	case HY_PQ_LT_GEOGRAPHY:
 	case HY_PQ_LT_FILE:
 		note_set(note, note_size, "logical type %s read as its physical type",
-			 lt->kind == HY_PQ_LT_GEOMETRY	  ? "GEOMETRY (WKB)"
+			 lt->kind == HY_PQ_LT_GEOMETRY    ? "GEOMETRY (WKB)"
 			 : lt->kind == HY_PQ_LT_GEOGRAPHY ? "GEOGRAPHY (WKB)"
-			 : lt->kind == HY_PQ_LT_VARIANT	  ? "VARIANT"
+			 : lt->kind == HY_PQ_LT_VARIANT   ? "VARIANT"
 							  : "FILE");
 		return false;
 	}
@@ -273,8 +289,8 @@ int hy__pq_leaf_map(const struct hy_pq_metadata *md, size_t leaf, struct hy_dtyp
 	return physical(se, out, conv, err);
 }
 
-int hy_pq_leaf_dtype(const struct hy_pq_metadata *md, size_t leaf, struct hy_dtype *out,
-		     char *note, size_t note_size, struct hy_error *err)
+int hy_pq_leaf_dtype(const struct hy_pq_metadata *md, size_t leaf, struct hy_dtype *out, char *note,
+		     size_t note_size, struct hy_error *err)
 {
 	int conv;
 
