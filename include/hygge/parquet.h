@@ -424,7 +424,8 @@ struct hy_pq_reader;
  * projected LIST/MAP leaf. *out is the caller's: hy_pq_reader_close(). */
 int hy_pq_reader_open(struct hy_pq_reader **out, const struct hy_pq_source *src,
 		      const struct hy_pq_reader_options *opts, struct hy_error *err) HY_WUR;
-/* The same over a local file (the reader owns the source); errors name the path. */
+/* The same over a local file (the reader owns the source). Messages do not
+ * repeat the path: the caller names the file. */
 int hy_pq_reader_open_file(struct hy_pq_reader **out, const char *path,
 			   const struct hy_pq_reader_options *opts, struct hy_error *err) HY_WUR;
 /* Borrowed; valid while the reader lives. */

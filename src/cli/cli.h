@@ -5,5 +5,6 @@
 #include "cli_args.h"
 
 extern const struct cli_command cli_cmd_init;
+extern const struct cli_command cli_cmd_inspect;
 
 #endif /* HYGGE_CLI_H */

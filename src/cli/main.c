@@ -9,6 +9,7 @@
 
 static const struct cli_command *const commands[] = {
 	&cli_cmd_init,
+	&cli_cmd_inspect,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

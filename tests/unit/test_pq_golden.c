@@ -120,11 +120,12 @@ static int check_file(struct want *w, size_t from, size_t to)
 			continue;
 		if (d[c].rows != which[c]->rows || d[c].nonnull != which[c]->nonnull ||
 		    strcmp(d[c].hex, which[c]->md5) != 0) {
-			print_error("%s / %s: hygge %lld rows, %lld non-null, md5 %s; oracles %lld, "
-				    "%lld, %s\n",
-				    which[c]->file, which[c]->col, (long long)d[c].rows,
-				    (long long)d[c].nonnull, d[c].hex, which[c]->rows,
-				    which[c]->nonnull, which[c]->md5);
+			print_error(
+				"%s / %s: hygge %lld rows, %lld non-null, md5 %s; oracles %lld, "
+				"%lld, %s\n",
+				which[c]->file, which[c]->col, (long long)d[c].rows,
+				(long long)d[c].nonnull, d[c].hex, which[c]->rows,
+				which[c]->nonnull, which[c]->md5);
 			bad = 1;
 		}
 	}

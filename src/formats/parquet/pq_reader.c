@@ -479,7 +479,8 @@ static int data_page(struct col *c, const struct hy__pq_page *pg, int64_t expect
 		size_t w = c->ow > c->pw ? c->ow : c->pw;
 
 		HY_TRY(grow_to(&c->vals, (size_t)at * c->ow + n * w, err));
-		dst = c->vals.data + (size_t)at * c->ow;
+		/* NULL while nothing was ever needed (a first page of 0 values) */
+		dst = c->vals.data != NULL ? c->vals.data + (size_t)at * c->ow : NULL;
 	}
 	if (p == 0) { /* all null: nothing to decode (nor a dictionary needed) */
 		if (doff != NULL)
