@@ -33,22 +33,39 @@ static int fail(const char *file, const struct hy_error *err)
 static void parquet_type(const struct hy_pq_schema_element *se, char *out, size_t size)
 {
 	static const char *const lt[] = {
-		[HY_PQ_LT_STRING] = "STRING",	  [HY_PQ_LT_MAP] = "MAP",
-		[HY_PQ_LT_LIST] = "LIST",	  [HY_PQ_LT_ENUM] = "ENUM",
-		[HY_PQ_LT_DECIMAL] = "DECIMAL",	  [HY_PQ_LT_DATE] = "DATE",
-		[HY_PQ_LT_TIME] = "TIME",	  [HY_PQ_LT_TIMESTAMP] = "TIMESTAMP",
-		[HY_PQ_LT_INTEGER] = "INTEGER",	  [HY_PQ_LT_UNKNOWN] = "UNKNOWN",
-		[HY_PQ_LT_JSON] = "JSON",	  [HY_PQ_LT_BSON] = "BSON",
-		[HY_PQ_LT_UUID] = "UUID",	  [HY_PQ_LT_FLOAT16] = "FLOAT16",
-		[HY_PQ_LT_VARIANT] = "VARIANT",	  [HY_PQ_LT_GEOMETRY] = "GEOMETRY",
+		[HY_PQ_LT_STRING] = "STRING",       [HY_PQ_LT_MAP] = "MAP",
+		[HY_PQ_LT_LIST] = "LIST",           [HY_PQ_LT_ENUM] = "ENUM",
+		[HY_PQ_LT_DECIMAL] = "DECIMAL",     [HY_PQ_LT_DATE] = "DATE",
+		[HY_PQ_LT_TIME] = "TIME",           [HY_PQ_LT_TIMESTAMP] = "TIMESTAMP",
+		[HY_PQ_LT_INTEGER] = "INTEGER",     [HY_PQ_LT_UNKNOWN] = "UNKNOWN",
+		[HY_PQ_LT_JSON] = "JSON",           [HY_PQ_LT_BSON] = "BSON",
+		[HY_PQ_LT_UUID] = "UUID",           [HY_PQ_LT_FLOAT16] = "FLOAT16",
+		[HY_PQ_LT_VARIANT] = "VARIANT",     [HY_PQ_LT_GEOMETRY] = "GEOMETRY",
 		[HY_PQ_LT_GEOGRAPHY] = "GEOGRAPHY", [HY_PQ_LT_FILE] = "FILE",
 	};
 	static const char *const ct[] = {
-		"UTF8",	  "MAP",	  "MAP_KEY_VALUE",    "LIST",		 "ENUM",
-		"DECIMAL", "DATE",	  "TIME_MILLIS",      "TIME_MICROS",	 "TIMESTAMP_MILLIS",
-		"TIMESTAMP_MICROS", "UINT_8", "UINT_16", "UINT_32", "UINT_64",
-		"INT_8",   "INT_16",	  "INT_32",	      "INT_64",		 "JSON",
-		"BSON",	  "INTERVAL",
+		"UTF8",
+		"MAP",
+		"MAP_KEY_VALUE",
+		"LIST",
+		"ENUM",
+		"DECIMAL",
+		"DATE",
+		"TIME_MILLIS",
+		"TIME_MICROS",
+		"TIMESTAMP_MILLIS",
+		"TIMESTAMP_MICROS",
+		"UINT_8",
+		"UINT_16",
+		"UINT_32",
+		"UINT_64",
+		"INT_8",
+		"INT_16",
+		"INT_32",
+		"INT_64",
+		"JSON",
+		"BSON",
+		"INTERVAL",
 	};
 	static const char *const unit[] = {"", "MILLIS", "MICROS", "NANOS"};
 	const struct hy_pq_logical_type *l = &se->logical;
@@ -110,8 +127,8 @@ static void print_schema(const struct hy_pq_metadata *md)
 			snprintf(note, sizeof(note), "%.150s", err.msg);
 		printf("  %-*s  %-22s  %-8s  %s%s%s\n", (int)w, lf->path, ht,
 		       lf->shape == HY_PQ_LEAF_REPEATED ? "repeated"
-		       : lf->max_def_level > 0		 ? "yes"
-							 : "no",
+		       : lf->max_def_level > 0          ? "yes"
+							: "no",
 		       pt, note[0] ? "  -- " : "", note);
 	}
 }
@@ -173,7 +190,9 @@ static void cell_text(const struct hy_column *col, int64_t row, char *out, size_
 	}
 	switch (col->type.id) {
 	case HY_NULL: snprintf(out, size, "null"); return;
-	case HY_BOOL: snprintf(out, size, "%s", hy_column_get_bool(col, row) ? "true" : "false"); return;
+	case HY_BOOL:
+		snprintf(out, size, "%s", hy_column_get_bool(col, row) ? "true" : "false");
+		return;
 	case HY_INT8:
 	case HY_INT16:
 	case HY_INT32:
@@ -194,8 +213,9 @@ static void cell_text(const struct hy_column *col, int64_t row, char *out, size_
 
 		for (int prec = 1; prec <= 17; prec++) {
 			snprintf(out, size, "%.*g", prec, d);
-			if (isnan(d) || (col->type.id == HY_FLOAT32 ? (float)strtod(out, NULL) == (float)d
-								   : strtod(out, NULL) == d))
+			if (isnan(d) ||
+			    (col->type.id == HY_FLOAT32 ? (float)strtod(out, NULL) == (float)d
+							: strtod(out, NULL) == d))
 				break;
 		}
 		return;
@@ -242,7 +262,8 @@ static void cell_text(const struct hy_column *col, int64_t row, char *out, size_
 		if (hy_time_format_iso(us, col->type.tz[0] ? 0 : HY_TIME_NO_OFFSET, t, &err) == 0)
 			snprintf(out, size, "%s", t);
 		else
-			snprintf(out, size, "%lld %s", (long long)v, hy_time_unit_name(col->type.unit));
+			snprintf(out, size, "%lld %s", (long long)v,
+				 hy_time_unit_name(col->type.unit));
 		return;
 	}
 	case HY_TIME:
@@ -269,7 +290,8 @@ static void cell_text(const struct hy_column *col, int64_t row, char *out, size_
 
 		n = (size_t)snprintf(out, size, "0x");
 		for (size_t i = 0; i < s.len && n + 6 < size; i++)
-			n += (size_t)snprintf(out + n, size - n, "%02x", (unsigned)(uint8_t)s.ptr[i]);
+			n += (size_t)snprintf(out + n, size - n, "%02x",
+					      (unsigned)(uint8_t)s.ptr[i]);
 		if (2 + 2 * s.len > n)
 			snprintf(out + n, size - n, "...");
 		return;

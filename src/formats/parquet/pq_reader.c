@@ -112,6 +112,20 @@ static int grow_to(struct hy_buf *b, size_t len, struct hy_error *err)
 	return 0;
 }
 
+/* One value of `w` bytes, with a fixed-size copy for the usual widths (a
+ * libc call per value would dominate the gather and spread loops). */
+static inline void copy_value(uint8_t *dst, const uint8_t *src, size_t w)
+{
+	switch (w) {
+	case 1: *dst = *src; return;
+	case 2: memcpy(dst, src, 2); return;
+	case 4: memcpy(dst, src, 4); return;
+	case 8: memcpy(dst, src, 8); return;
+	case 16: memcpy(dst, src, 16); return;
+	default: memmove(dst, src, w); return;
+	}
+}
+
 /* ---- conversions ---- */
 
 static int be_decimal(const uint8_t *p, size_t len, bool wide, uint8_t *dst, struct hy_error *err)
@@ -425,7 +439,7 @@ static int gather(struct col *c, const struct hy__pq_page *pg, size_t n, uint8_t
 	HY_TRY(hy_pq_dict_indices_decode(pg->values, pg->values_len, n, c->dict_n, idx, err));
 	if (!c->var) {
 		for (size_t i = 0; i < n; i++)
-			memcpy(dst + c->ow * i, c->dict_vals.data + c->ow * idx[i], c->ow);
+			copy_value(dst + c->ow * i, c->dict_vals.data + c->ow * idx[i], c->ow);
 		return 0;
 	} else {
 		const int32_t *doff = (const int32_t *)(const void *)c->dict_vals.data;
@@ -507,7 +521,7 @@ static int data_page(struct col *c, const struct hy__pq_page *pg, int64_t expect
 
 		for (size_t i = n; i-- > 0;) {
 			if (def[i] == c->max_def)
-				memmove(dst + c->ow * i, dst + c->ow * --j, c->ow);
+				copy_value(dst + c->ow * i, dst + c->ow * --j, c->ow);
 			else
 				memset(dst + c->ow * i, 0, c->ow);
 		}
@@ -596,6 +610,22 @@ static int decode_chunk_inner(struct col *c, struct hy_error *err)
 	if (c->conv == HY__PQ_CV_NULL) {
 		c->rows = expected;
 		return finish(c, err);
+	}
+	{
+		/* Room for the row group's rows up front, so that the column does
+		 * not grow (and copy) page by page; bounded by what the chunk's
+		 * bytes could plausibly hold, since num_rows is untrusted. */
+		const struct hy_pq_column_meta *m = &r->md->row_groups[c->rg].columns[c->leaf].meta;
+		int64_t plausible = m->total_uncompressed_size > 0 &&
+						    m->total_uncompressed_size < (INT64_C(1) << 40)
+					    ? m->total_uncompressed_size * 8 + 1024
+					    : 1024;
+		size_t rows = (size_t)(expected < plausible ? expected : plausible);
+
+		HY_TRY(hy_buf_reserve(&c->vals,
+				      (rows + 1) * (c->var ? 4 : (c->ow > c->pw ? c->ow : c->pw)),
+				      err));
+		HY_TRY(hy_buf_reserve(&c->valid, rows / 8 + 1, err));
 	}
 	if (c->var)
 		HY_TRY(grow_to(&c->vals, 4, err)); /* offsets[0] = 0 */
