@@ -108,12 +108,18 @@ static void test_bad_data(void **state)
 }
 
 static const char *const small[] = {
-	"data/alltypes_plain.parquet",	     "data/alltypes_dictionary.parquet",
-	"data/int96_from_spark.parquet",     "data/byte_array_decimal.parquet",
-	"data/rle_boolean_encoding.parquet", "data/fixed_length_decimal.parquet",
-	"data/nulls.snappy.parquet",	     "data/datapage_v2.snappy.parquet",
-	"data/rle-dict-snappy-checksum.parquet", "data/float16_nonzeros_and_nans.parquet",
-	"data/hadoop_lz4_compressed.parquet", "data/page_v2_empty_compressed.parquet",
+	"data/alltypes_plain.parquet",
+	"data/alltypes_dictionary.parquet",
+	"data/int96_from_spark.parquet",
+	"data/byte_array_decimal.parquet",
+	"data/rle_boolean_encoding.parquet",
+	"data/fixed_length_decimal.parquet",
+	"data/nulls.snappy.parquet",
+	"data/datapage_v2.snappy.parquet",
+	"data/rle-dict-snappy-checksum.parquet",
+	"data/float16_nonzeros_and_nans.parquet",
+	"data/hadoop_lz4_compressed.parquet",
+	"data/page_v2_empty_compressed.parquet",
 	"data/delta_length_byte_array.parquet",
 };
 

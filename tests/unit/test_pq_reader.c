@@ -338,13 +338,51 @@ static void test_alloc_failure(void **state)
 	});
 }
 
+/* Fixtures of tests/oracle/fixtures.mjs: a file with no row group, and a
+ * DECIMAL(38,10) in FLBA(16) (hyparquet cannot judge it: checked by value). */
+static void test_fixtures(void **state)
+{
+	struct hy_error err = {0};
+	struct hy_batch *b = NULL;
+	struct hy_pq_reader *r = NULL;
+	const char *d38[] = {"d38"};
+	struct hy_pq_reader_options o = {.columns = d38, .num_columns = 1};
+	char t[64];
+
+	(void)state;
+	assert_int_equal(hy_pq_reader_open_file(&r, HY_TEST_DATA_DIR "/pq_fixtures/empty.parquet",
+						NULL, &err),
+			 0);
+	assert_int_equal(hy_pq_reader_metadata(r)->num_row_groups, 0);
+	assert_int_equal(hy_pq_reader_num_rows(r), 0);
+	assert_int_equal(hy_schema_nfields(hy_pq_reader_schema(r)), 2);
+	assert_int_equal(hy_pq_reader_next_batch(r, &b, &err), 0);
+	assert_null(b);
+	hy_pq_reader_close(r);
+
+	assert_int_equal(
+		hy_pq_reader_open_file(&r, HY_TEST_DATA_DIR "/pq_fixtures/duckdb_types.parquet", &o,
+				       &err),
+		0);
+	hy_dtype_format(&hy_schema_field(hy_pq_reader_schema(r), 0)->type, t, sizeof(t));
+	assert_string_equal(t, "decimal(38,10)");
+	assert_int_equal(hy_pq_reader_next_batch(r, &b, &err), 0);
+	assert_int_equal(b->nrows, 100);
+	/* (i - 50) * 123456789.0123456789 */
+	pqr_i128(hy_column_get_decimal(b->cols[0], 0), 10, t);
+	assert_string_equal(t, "-6172839450.6172839450");
+	pqr_i128(hy_column_get_decimal(b->cols[0], 99), 10, t);
+	assert_string_equal(t, "6049382661.6049382661");
+	pqr_i128(hy_column_get_decimal(b->cols[0], 50), 10, t);
+	assert_string_equal(t, "0.0000000000");
+	hy_batch_unref(b);
+	hy_pq_reader_close(r);
+}
+
 static const struct CMUnitTest tests[] = {
-	cmocka_unit_test(test_oracle_checksums),
-	cmocka_unit_test(test_schema_mapping),
-	cmocka_unit_test(test_values),
-	cmocka_unit_test(test_batches_and_pool),
-	cmocka_unit_test(test_projection_and_errors),
-	cmocka_unit_test(test_quirks),
-	cmocka_unit_test(test_alloc_failure),
+	cmocka_unit_test(test_fixtures),         cmocka_unit_test(test_oracle_checksums),
+	cmocka_unit_test(test_schema_mapping),   cmocka_unit_test(test_values),
+	cmocka_unit_test(test_batches_and_pool), cmocka_unit_test(test_projection_and_errors),
+	cmocka_unit_test(test_quirks),           cmocka_unit_test(test_alloc_failure),
 };
 HY_TEST_MAIN(tests)
