@@ -304,9 +304,11 @@ static void cut_cell(char *s, size_t chars)
 {
 	size_t c = 0, i = 0;
 
+	if (s == NULL)
+		return;
 	for (; s[i] != 0; i++) {
 		if (((unsigned char)s[i] & 0xc0) != 0x80 && c++ == chars) {
-			strcpy(s + (i >= 3 ? i - 3 : 0), "...");
+			memcpy(s + i, "...", 4); /* the cell has room: CELL_MAX * 4 + 8 */
 			return;
 		}
 	}

@@ -507,7 +507,7 @@ static int data_page(struct col *c, const struct hy__pq_page *pg, int64_t expect
 	}
 
 	/* spread the p dense values over the n rows */
-	if (c->var) {
+	if (c->var && doff != NULL) {
 		int32_t *out = (int32_t *)(void *)c->vals.data + at;
 		size_t j = 0;
 
@@ -516,7 +516,7 @@ static int data_page(struct col *c, const struct hy__pq_page *pg, int64_t expect
 				j++;
 			out[i + 1] = doff[j];
 		}
-	} else if (p < n) {
+	} else if (p < n && dst != NULL) {
 		size_t j = p;
 
 		for (size_t i = n; i-- > 0;) {
@@ -741,7 +741,7 @@ int hy_pq_reader_next_batch(struct hy_pq_reader *r, struct hy_batch **out, struc
 	n = r->rg_rows - r->rg_pos;
 	if (n > r->max_rows)
 		n = r->max_rows;
-	cols = hy_calloc(r->ncols + 1, sizeof(*cols));
+	cols = hy_calloc(r->ncols + 1, sizeof(struct hy_column *));
 	if (cols == NULL)
 		return hy_error_set(err, HY_ENOMEM, "out of memory for a batch");
 	for (size_t i = 0; i < r->ncols && rc == 0; i++)
