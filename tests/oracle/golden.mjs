@@ -244,6 +244,9 @@ for (const name of files) {
       status = 'fail';
       note = [!a ? 'duckdb: ' + (d.ok ? d.res[i].err : d.msg) : '', !b ? 'hyparquet: ' + h.msg : '']
         .filter(Boolean).join('; ');
+      // what the other oracle alone says, for a human to compare
+      const one = a ? ['duckdb', a] : b ? ['hyparquet', b] : null;
+      if (one) note += `; ${one[0]} alone: ${one[1].rows}/${one[1].nonnull}/${one[1].md5}`;
     } else if (a.rows !== b.rows || a.nonnull !== b.nonnull || a.md5 !== b.md5) {
       status = 'disagree';
       note = `duckdb ${a.rows}/${a.nonnull}/${a.md5}, hyparquet ${b.rows}/${b.nonnull}/${b.md5}`;

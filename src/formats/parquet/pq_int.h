@@ -183,6 +183,10 @@ struct hy__pq_pages {
 	bool has_offset_index;
 	bool verify_crc; /* off by default, as in parquet-java */
 	bool data_seen, dict_seen;
+	/* PARQUET-816: the range of a chunk by an old parquet-mr was padded;
+	 * the pages then end when the chunk's num_values were seen */
+	bool padded;
+	int64_t values_left;
 	uint32_t page_index;
 	struct hy_buf header, raw, plain, levels, tmp; /* reused scratch, capped */
 };
