@@ -408,7 +408,8 @@ struct hy_schema;
 #define HY_PQ_DEFAULT_BATCH_ROWS 65536
 
 struct hy_pq_reader_options {
-	const char *const *columns; /* projection: leaf paths ("a.b"), in output order */
+	const char *const *columns; /* projection: leaf paths ("a.b") or structs ("a": all its
+				     * leaves), in output order; each leaf at most once */
 	size_t num_columns;         /* 0 = every leaf, in file order */
 	int64_t max_batch_rows;     /* <= 0: HY_PQ_DEFAULT_BATCH_ROWS */
 	bool verify_crc;            /* check page CRCs when present */
@@ -420,8 +421,9 @@ struct hy_pq_reader;
 
 /* Opens a reader over `src` (borrowed: it must outlive the reader) with
  * `opts` (NULL = defaults); reads and checks the footer and maps the schema.
- * HY_ENOTFOUND for a projected name that is no leaf, HY_EUNSUPPORTED for a
- * projected LIST/MAP leaf. *out is the caller's: hy_pq_reader_close(). */
+ * HY_ENOTFOUND for a projected name that is no leaf nor struct, HY_EINVAL for
+ * a leaf projected twice, HY_EUNSUPPORTED for a projected LIST/MAP leaf. *out is the caller's:
+ * hy_pq_reader_close(). */
 int hy_pq_reader_open(struct hy_pq_reader **out, const struct hy_pq_source *src,
 		      const struct hy_pq_reader_options *opts, struct hy_error *err) HY_WUR;
 /* The same over a local file (the reader owns the source). Messages do not

@@ -266,6 +266,27 @@ static void test_projection_and_errors(void **state)
 	hy_error_init(&err);
 	assert_int_not_equal(hy_pq_reader_open_file(&r, DATA "no-such-file.parquet", NULL, &err),
 			     0);
+	{
+		/* a struct name projects its leaves; a leaf twice is refused */
+		static const char *const st[] = {"PC_CUR", "roll_num.max"};
+		static const char *const twice[] = {"roll_num", "roll_num.max"};
+		struct hy_schema *s;
+
+		o.columns = st;
+		o.num_columns = 2;
+		r = open_ok("nested_structs.rust.parquet", &o);
+		s = hy_pq_reader_schema(r);
+		assert_int_equal(hy_schema_nfields(s), 7);
+		assert_string_equal(hy_schema_field(s, 0)->name, "PC_CUR.min");
+		assert_string_equal(hy_schema_field(s, 6)->name, "roll_num.max");
+		hy_pq_reader_close(r);
+		o.columns = twice;
+		hy_error_init(&err);
+		assert_int_equal(
+			hy_pq_reader_open_file(&r, DATA "nested_structs.rust.parquet", &o, &err),
+			HY_EINVAL);
+		assert_non_null(strstr(err.msg, "twice"));
+	}
 	(void)ok[1];
 }
 

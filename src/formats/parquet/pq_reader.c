@@ -793,6 +793,15 @@ static int add_column(struct hy_pq_reader *r, size_t leaf, struct hy_error *err)
 	return 0;
 }
 
+static int add_projected(struct hy_pq_reader *r, size_t leaf, struct hy_error *err)
+{
+	for (size_t i = 0; i < r->ncols; i++)
+		if (r->cols[i].leaf == leaf)
+			return hy_error_set(err, HY_EINVAL, "parquet: column %s is projected twice",
+					    r->cols[i].name);
+	return add_column(r, leaf, err);
+}
+
 static int build_schema(struct hy_pq_reader *r, struct hy_error *err)
 {
 	struct hy_field *f = hy_calloc(r->ncols + 1, sizeof(*f));
@@ -824,21 +833,33 @@ static int open_inner(struct hy_pq_reader *r, const struct hy_pq_reader_options 
 							       : HY_PQ_DEFAULT_BATCH_ROWS;
 	r->verify_crc = opts != NULL && opts->verify_crc;
 	r->pool = opts != NULL ? opts->pool : NULL;
-	want = opts != NULL && opts->num_columns > 0 ? opts->num_columns : md->num_leaves;
+	want = md->num_leaves; /* a projection names each leaf at most once */
 	r->cols = hy_calloc(want + 1, sizeof(*r->cols));
 	if (r->cols == NULL)
 		return hy_error_set(err, HY_ENOMEM, "out of memory for the reader");
 	if (opts != NULL && opts->num_columns > 0) {
 		for (size_t i = 0; i < opts->num_columns; i++) {
-			size_t k = 0;
+			const char *name = opts->columns[i];
+			size_t k = 0, len = strlen(name), found = 0;
 
-			while (k < md->num_leaves &&
-			       strcmp(md->leaves[k].path, opts->columns[i]) != 0)
+			while (k < md->num_leaves && strcmp(md->leaves[k].path, name) != 0)
 				k++;
-			if (k == md->num_leaves)
+			if (k < md->num_leaves) {
+				HY_TRY(add_projected(r, k, err));
+				continue;
+			}
+			/* a struct: every leaf under it, in file order */
+			for (k = 0; k < md->num_leaves; k++) {
+				const char *path = md->leaves[k].path;
+
+				if (strncmp(path, name, len) == 0 && path[len] == '.') {
+					HY_TRY(add_projected(r, k, err));
+					found++;
+				}
+			}
+			if (found == 0)
 				return hy_error_set(err, HY_ENOTFOUND, "parquet: no column %s",
-						    opts->columns[i]);
-			HY_TRY(add_column(r, k, err));
+						    name);
 		}
 	} else {
 		for (size_t k = 0; k < md->num_leaves; k++)
