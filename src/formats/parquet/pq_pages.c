@@ -5,7 +5,7 @@
  *
  * Buffers are owned by the reader and reused from page to page; a page
  * returned by hy__pq_pages_next() stays valid until the next call. */
-#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <zlib.h>
@@ -36,15 +36,24 @@ static uint8_t *scratch(struct hy_buf *b, size_t n, struct hy_error *err, int *r
  * with X.Y.Z < 1.2.9. */
 static bool parquet_816(const struct hy_pq_metadata *md)
 {
-	const char *cb = md->created_by.ptr;
-	int v[3] = {0, 0, 0};
+	const char *cb = md->created_by.ptr, *p;
+	long v[3] = {0, 0, 0};
 
 	if (cb == NULL || strncmp(cb, "parquet-mr", 10) != 0)
 		return false;
 	if (strncmp(cb + 10, " version ", 9) != 0)
 		return true;
-	if (sscanf(cb + 19, "%d.%d.%d", &v[0], &v[1], &v[2]) < 1)
-		return true;
+	p = cb + 19;
+	for (int i = 0; i < 3; i++) {
+		char *end;
+
+		v[i] = strtol(p, &end, 10);
+		if (end == p)
+			return i == 0; /* no number at all: as without a version */
+		p = *end == '.' ? end + 1 : end;
+		if (*end != '.')
+			break;
+	}
 	return v[0] < 1 || (v[0] == 1 && (v[1] < 2 || (v[1] == 2 && v[2] < 9)));
 }
 
