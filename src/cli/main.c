@@ -12,6 +12,7 @@ static const struct cli_command *const commands[] = {
 	&cli_cmd_go,
 	&cli_cmd_debug,
 	&cli_cmd_config_doc,
+	&cli_cmd_inspect,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
