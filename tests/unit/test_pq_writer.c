@@ -283,13 +283,13 @@ static const struct want_type want_types[] = {
 	{"uuid", HY_PQ_FIXED_LEN_BYTE_ARRAY, 16, 1, -1, HY_PQ_LT_UUID, 0, 0, 0, 0, 0, 0},
 	{"date", HY_PQ_INT32, 0, 1, HY_PQ_CT_DATE, HY_PQ_LT_DATE, 0, 0, 0, 0, 0, 0},
 	{"time_s", HY_PQ_INT32, 0, 1, HY_PQ_CT_TIME_MILLIS, HY_PQ_LT_TIME, HY_PQ_UNIT_MILLIS, 0, 0,
-	 1, 0, 0},
+	 0, 0, 0},
 	{"time_ms", HY_PQ_INT32, 0, 1, HY_PQ_CT_TIME_MILLIS, HY_PQ_LT_TIME, HY_PQ_UNIT_MILLIS, 0, 0,
-	 1, 0, 0},
+	 0, 0, 0},
 	{"time_us", HY_PQ_INT64, 0, 1, HY_PQ_CT_TIME_MICROS, HY_PQ_LT_TIME, HY_PQ_UNIT_MICROS, 0, 0,
-	 1, 0, 0},
+	 0, 0, 0},
 	{"time_ns", HY_PQ_INT64, 0, 1, HY_PQ_CT_TIME_MICROS, HY_PQ_LT_TIME, HY_PQ_UNIT_MICROS, 0, 0,
-	 1, 0, 0},
+	 0, 0, 0},
 	{"ts_us", HY_PQ_INT64, 0, 1, HY_PQ_CT_TIMESTAMP_MICROS, HY_PQ_LT_TIMESTAMP,
 	 HY_PQ_UNIT_MICROS, 0, 0, 0, 0, 0},
 	{"ts_us_utc", HY_PQ_INT64, 0, 1, HY_PQ_CT_TIMESTAMP_MICROS, HY_PQ_LT_TIMESTAMP,
@@ -604,8 +604,7 @@ static void test_nanosecond_types(void **state)
 			continue;
 		assert_int_equal(se->logical.unit, HY_PQ_UNIT_NANOS);
 		assert_int_equal(se->converted_type, HY_PQ_CT_NONE); /* none exists for NANOS */
-		assert_int_equal(se->logical.adjusted_to_utc,
-				 gen_cols[c].tz != NULL || gen_cols[c].id == HY_TIME);
+		assert_int_equal(se->logical.adjusted_to_utc, gen_cols[c].tz != NULL);
 	}
 	/* coarser units stay microseconds */
 	assert_int_equal(md->schema[1 + 25].logical.unit, HY_PQ_UNIT_MICROS);

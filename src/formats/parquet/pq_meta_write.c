@@ -45,9 +45,10 @@ static void set_unit(struct hy__pqw_leaf *l, int src, int target)
 static void map_time(struct hy__pqw_leaf *l, const struct hy_dtype *t, int ts_unit)
 {
 	l->logical.kind = HY_PQ_LT_TIME;
-	/* Arrow C++ and DuckDB write times as adjusted to UTC, which is also what
-	 * the TIME_MILLIS/TIME_MICROS converted types mean. */
-	l->logical.adjusted_to_utc = true;
+	/* A hygge time is a wall-clock time of day without a zone: not adjusted
+	 * to UTC (DuckDB reads adjusted times as TIME WITH TIME ZONE). The
+	 * converted type is still written, as DuckDB does. */
+	l->logical.adjusted_to_utc = false;
 	if (t->unit <= HY_UNIT_MILLI) {
 		l->ptype = HY_PQ_INT32;
 		l->conv = HY__PQW_I32;
