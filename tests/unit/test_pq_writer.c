@@ -359,7 +359,8 @@ static int32_t enc_stat(const struct hy_pq_column_meta *m, int page_type, int en
 
 /* Every page of the chunk is a v1 data page or a leading dictionary page;
  * returns the number of data pages. */
-static size_t walk_pages(const struct out *o, const struct hy_pq_metadata *md, size_t g, size_t c)
+static size_t walk_pages(const struct out *o, const struct hy_pq_metadata *md, size_t g, size_t c,
+			 bool crc)
 {
 	struct hy_pq_source src;
 	struct hy__pq_pages pr;
@@ -382,6 +383,7 @@ static size_t walk_pages(const struct out *o, const struct hy_pq_metadata *md, s
 			continue;
 		}
 		assert_int_equal(pg.header.type, HY_PQ_PAGE_DATA);
+		assert_int_equal(pg.header.has_crc, crc);
 		assert_false(pg.header.data.has_statistics); /* the ColumnIndex has them */
 		n++;
 	}
@@ -527,7 +529,7 @@ static void test_layout_defaults(void **state)
 		const struct hy_pq_column_chunk *cc = &rg->columns[c];
 		const struct hy_pq_column_meta *m = &cc->meta;
 		const char *name = gen_cols[c].name;
-		size_t pages = walk_pages(&out, md, 0, c);
+		size_t pages = walk_pages(&out, md, 0, c, false);
 
 		assert_int_equal(cc->file_offset, 0);
 		assert_int_equal(m->codec, HY_PQ_CODEC_SNAPPY);
@@ -844,6 +846,7 @@ static void test_dictionary_fallback(void **state)
 	hy_pq_writer_options_init(&o);
 	o.page_rows = 500;
 	o.dict_limit = 4096;
+	o.page_crc = true; /* walk_pages() verifies every page's CRC */
 	out_init(&out);
 	write_batches(&out, s, &o, &batch, 1);
 	md = parse(&out);
@@ -853,7 +856,7 @@ static void test_dictionary_fallback(void **state)
 	assert_true(enc_stat(m, HY_PQ_PAGE_DATA, HY_PQ_ENC_RLE_DICTIONARY) >= 3);
 	assert_true(enc_stat(m, HY_PQ_PAGE_DATA, HY_PQ_ENC_PLAIN) >= 2);
 	assert_true(has_encoding(m, HY_PQ_ENC_PLAIN) && has_encoding(m, HY_PQ_ENC_RLE_DICTIONARY));
-	assert_int_equal(walk_pages(&out, md, 0, 0), 6);
+	assert_int_equal(walk_pages(&out, md, 0, 0, true), 6);
 	hy_pq_metadata_destroy(md);
 	rb_check_batch(out.buf.data, out.buf.len, batch, HY_UNIT_MICRO);
 	out_free(&out);

@@ -460,9 +460,10 @@ static int place_chunk(struct hy_pq_writer *w, struct hy__pqw_chunk *c, struct c
 	hy_buf_init(&m->column_index, FOOTER_MAX);
 	hy_buf_init(&m->offset_index, FOOTER_MAX);
 	HY_TRY(sink_write(w, c->bytes.data, c->bytes.len, err));
+	HY_TRY(sink_write(w, c->data_pages.data, c->data_pages.len, err));
 	m->num_values = c->num_values;
 	m->total_uncompressed = c->total_uncompressed;
-	m->total_compressed = (int64_t)c->bytes.len;
+	m->total_compressed = (int64_t)(c->bytes.len + c->data_pages.len);
 	m->dictionary_page_offset = c->dict_page_len > 0 ? start : 0;
 	m->data_page_offset = start + c->dict_page_len;
 	m->encodings = c->encodings;

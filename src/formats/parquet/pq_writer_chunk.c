@@ -185,29 +185,57 @@ static int gather_value(struct hy__pqw_chunk *c, const struct hy_column *col, in
 
 /* Rows [from, from+n) of `col`: levels and values appended to the page
  * scratch; *est grows by their PLAIN size. */
+/* True when the column's values are already the physical values. */
+static bool plain_copy(const struct hy__pqw_leaf *l)
+{
+	switch (l->conv) {
+	case HY__PQW_I32:
+	case HY__PQW_I64: return l->mul == 1 && l->div == 1;
+	case HY__PQW_F32:
+	case HY__PQW_F64:
+	case HY__PQW_FIXED: return true;
+	default: return false;
+	}
+}
+
+/* Rows [from, from+n) of `col`: levels and values appended to the page
+ * scratch; *est grows by their PLAIN size. */
 static int gather(struct hy__pqw_chunk *c, const struct hy_column *col, int64_t from, int64_t n,
 		  struct hy__pqw_stats *ps, int64_t *est, struct hy_error *err)
 {
 	const struct hy__pqw_leaf *l = c->leaf;
 	size_t views0 = c->views.len;
+	uint32_t *lv = NULL;
 
-	if (l->optional)
+	if (l->optional) {
 		HY_TRY(hy_buf_reserve(&c->levels, (size_t)n * 4, err));
+		lv = (uint32_t *)(c->levels.data + c->levels.len);
+		c->levels.len += (size_t)n * 4;
+	}
 	if (l->width > 0)
 		HY_TRY(hy_buf_reserve(&c->values, (size_t)n * l->width, err));
-	for (int64_t r = from; r < from + n; r++) {
-		bool ok = is_valid(col, r);
+	if (col->validity == NULL && col->type.id != HY_NULL && plain_copy(l)) {
+		/* no nulls, no conversion: one copy (the common hot case) */
+		memcpy(c->values.data + c->values.len,
+		       col->values->data + (size_t)(col->offset + from) * l->width,
+		       (size_t)n * l->width);
+		c->values.len += (size_t)n * l->width;
+		for (int64_t i = 0; lv != NULL && i < n; i++)
+			lv[i] = 1;
+		ps->num_values += n;
+	} else {
+		for (int64_t r = from; r < from + n; r++) {
+			bool ok = is_valid(col, r);
 
-		if (l->optional) {
-			uint32_t lv = ok;
-			HY_TRY(hy_buf_append(&c->levels, &lv, 4, err));
+			if (lv != NULL)
+				lv[r - from] = ok;
+			if (!ok) {
+				ps->null_count++;
+				continue;
+			}
+			ps->num_values++;
+			HY_TRY(gather_value(c, col, r, err));
 		}
-		if (!ok) {
-			ps->null_count++;
-			continue;
-		}
-		ps->num_values++;
-		HY_TRY(gather_value(c, col, r, err));
 	}
 	if (l->width > 0) {
 		*est = (int64_t)c->values.len;
@@ -235,23 +263,24 @@ static void value_at(const struct hy__pqw_chunk *c, size_t i, const uint8_t **p,
 	}
 }
 
-static bool is_nan(int order, const uint8_t *p)
-{
-	if (order == HY__PQW_ORD_F32) {
-		float f;
-		memcpy(&f, p, 4);
-		return f != f;
-	}
-	if (order == HY__PQW_ORD_F64) {
-		double d;
-		memcpy(&d, p, 8);
-		return d != d;
-	}
-	return false;
-}
+#define EXTREMES(T, NAN_CHECK)                                                                     \
+	do {                                                                                       \
+		const T *v = (const T *)c->values.data;                                            \
+		for (size_t i = 0; i < n; i++) {                                                   \
+			T x = v[i];                                                                \
+			if (NAN_CHECK && x != x) {                                                 \
+				ps->nan_count++;                                                   \
+				continue;                                                          \
+			}                                                                          \
+			if (*imin < 0 || x < v[*imin])                                             \
+				*imin = (long)i;                                                   \
+			if (*imax < 0 || x > v[*imax])                                             \
+				*imax = (long)i;                                                   \
+		}                                                                                  \
+	} while (0)
 
 /* Page extremes over the gathered values: indices into the values, -1 when
- * none (all null or all NaN). */
+ * none (all null or all NaN). Typed loops for the numeric orders. */
 static void page_extremes(struct hy__pqw_chunk *c, size_t n, struct hy__pqw_stats *ps, long *imin,
 			  long *imax)
 {
@@ -260,14 +289,18 @@ static void page_extremes(struct hy__pqw_chunk *c, size_t n, struct hy__pqw_stat
 	size_t mnl = 0, mxl = 0, len;
 
 	*imin = *imax = -1;
-	if (order == HY__PQW_ORD_NONE)
-		return;
+	switch (order) {
+	case HY__PQW_ORD_NONE: return;
+	case HY__PQW_ORD_S32: EXTREMES(int32_t, 0); return;
+	case HY__PQW_ORD_U32: EXTREMES(uint32_t, 0); return;
+	case HY__PQW_ORD_S64: EXTREMES(int64_t, 0); return;
+	case HY__PQW_ORD_U64: EXTREMES(uint64_t, 0); return;
+	case HY__PQW_ORD_F32: EXTREMES(float, 1); return;
+	case HY__PQW_ORD_F64: EXTREMES(double, 1); return;
+	default: break;
+	}
 	for (size_t i = 0; i < n; i++) {
 		value_at(c, i, &p, &len);
-		if (is_nan(order, p)) {
-			ps->nan_count++;
-			continue;
-		}
 		if (mn == NULL || hy__pqw_cmp(order, p, len, mn, mnl) < 0) {
 			mn = p;
 			mnl = len;
@@ -817,13 +850,7 @@ int hy__pqw_chunk_encode(struct hy__pqw_chunk *c, struct hy_error *err)
 	if (page_rows > 0)
 		HY_TRY(flush_page(c, page_first, page_rows, &ps, err));
 	page_scratch_clear(c, &ps);
-	if (c->n_rle_dict_pages > 0) {
-		HY_TRY(dict_page(c, err));
-		HY_TRY(hy_buf_append(&c->bytes, c->data_pages.data, c->data_pages.len, err));
-	} else {
-		struct hy_buf t = c->bytes;
-		c->bytes = c->data_pages;
-		c->data_pages = t;
-	}
+	if (c->n_rle_dict_pages > 0)
+		HY_TRY(dict_page(c, err)); /* into c->bytes, written before data_pages */
 	return finish_stats(c, err);
 }

@@ -89,7 +89,7 @@ struct hy__pqw_chunk {
 	const struct hy_pq_writer_options *opts;
 
 	/* output */
-	struct hy_buf bytes;        /* dictionary page + data pages */
+	struct hy_buf bytes;        /* the dictionary page (empty without one) */
 	int64_t dict_page_len;      /* 0 without a dictionary page */
 	int64_t total_uncompressed; /* headers included */
 	int64_t num_values;
@@ -103,7 +103,8 @@ struct hy__pqw_chunk {
 	int64_t truncated; /* timestamp/time values that lost digits */
 
 	/* scratch, reused across pages and row groups */
-	struct hy_buf levels, values, views, plain, body, comp, header, data_pages, idx;
+	struct hy_buf data_pages; /* the data pages, written after `bytes` */
+	struct hy_buf levels, values, views, plain, body, comp, header, idx;
 	struct hy_buf dict_vals, dict_offs, dict_slots;
 	size_t dict_count, dict_bytes, dict_slot_mask;
 	bool dict_on, dict_dropped;
@@ -112,7 +113,7 @@ struct hy__pqw_chunk {
 void hy__pqw_chunk_init(struct hy__pqw_chunk *c, const struct hy__pqw_leaf *leaf,
 			const struct hy_pq_writer_options *opts);
 void hy__pqw_chunk_reset(struct hy__pqw_chunk *c);
-/* Encodes c->segs into c->bytes and the page list. */
+/* Encodes c->segs into c->bytes + c->data_pages and the page list. */
 int hy__pqw_chunk_encode(struct hy__pqw_chunk *c, struct hy_error *err) HY_WUR;
 
 void hy__pqw_stats_init(struct hy__pqw_stats *s);
