@@ -874,6 +874,52 @@ static void test_dictionary_fallback(void **state)
 	hy_schema_unref(s);
 }
 
+/* String columns in dictionary form (hy_column_create_dictionary) are
+ * written as their values. */
+static void test_dictionary_form_input(void **state)
+{
+	struct hy_dtype i32 = hy_dtype_simple(HY_INT32), str = hy_dtype_simple(HY_STRING);
+	struct hy_schema *s = one_field("s", str, true);
+	struct hy_builder *bi = NULL, *bd = NULL;
+	struct hy_column *idx = NULL, *dict = NULL, *col = NULL, *sl = NULL;
+	struct hy_batch *batch = NULL, *plain = NULL;
+	struct hy_pq_writer_options o;
+	struct hy_error err = {0};
+	static const char *const words[] = {"", "ünï", "x"};
+	struct out out;
+
+	(void)state;
+	assert_int_equal(hy_builder_create(&i32, &bi, &err), 0);
+	assert_int_equal(hy_builder_create(&str, &bd, &err), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(hy_builder_append_str(bd, words[i], strlen(words[i]), &err), 0);
+	for (int i = 0; i < 1000; i++)
+		assert_int_equal(i % 7 == 3 ? hy_builder_append_null(bi, &err)
+					    : hy_builder_append_i64(bi, i % 3, &err),
+				 0);
+	assert_int_equal(hy_builder_finish(bi, &idx, &err), 0);
+	assert_int_equal(hy_builder_finish(bd, &dict, &err), 0);
+	assert_int_equal(hy_column_create_dictionary(idx, dict, &col, &err), 0);
+	assert_int_equal(hy_column_slice(col, 5, 990, &sl, &err), 0);
+	assert_int_equal(hy_batch_create(s, &sl, 990, &batch, &err), 0);
+	hy_pq_writer_options_init(&o);
+	out_init(&out);
+	write_batches(&out, s, &o, &batch, 1);
+	rb_check_batch(out.buf.data, out.buf.len, batch, HY_UNIT_MICRO);
+	assert_int_equal(hy_batch_concat(&batch, 1, &plain, &err), 0); /* decoded copy */
+	rb_check_batch(out.buf.data, out.buf.len, plain, HY_UNIT_MICRO);
+	out_free(&out);
+	hy_batch_unref(plain);
+	hy_batch_unref(batch);
+	hy_column_unref(sl);
+	hy_column_unref(col);
+	hy_column_unref(idx);
+	hy_column_unref(dict);
+	hy_builder_destroy(bi);
+	hy_builder_destroy(bd);
+	hy_schema_unref(s);
+}
+
 static void test_row_groups_and_slices(void **state)
 {
 	struct hy_schema *schema = gen_schema();
@@ -1186,6 +1232,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_stats_truncated_strings),
 	cmocka_unit_test(test_stats_orders),
 	cmocka_unit_test(test_dictionary_fallback),
+	cmocka_unit_test(test_dictionary_form_input),
 	cmocka_unit_test(test_row_groups_and_slices),
 	cmocka_unit_test(test_empty_table),
 	cmocka_unit_test(test_truncation_warning),

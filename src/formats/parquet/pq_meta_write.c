@@ -221,7 +221,7 @@ int hy__pqw_leaf_init(struct hy__pqw_leaf *l, const struct hy_field *field,
 		l->order = HY__PQW_ORD_S64;
 		break;
 	default:
-		return hy_error_set(err, HY_EUNSUPPORTED,
+		return HY__PQ_FAIL(err, HY_EUNSUPPORTED,
 				    "parquet writer: field '%s' has type %s, which has no Parquet "
 				    "mapping",
 				    field->name, hy_type_name(t->id));
@@ -456,7 +456,7 @@ int hy__pqw_offset_index(const struct hy__pqw_page *p, size_t n, struct hy_buf *
 	struct hy__pq_tenc e;
 
 	if (n > UINT32_MAX)
-		return hy_error_set(err, HY_ELIMIT, "parquet writer: %zu pages in one chunk", n);
+		return HY__PQ_FAIL(err, HY_ELIMIT, "parquet writer: %zu pages in one chunk", n);
 	hy__pq_tenc_init(&e, out, err);
 	HY_TRY(hy__pq_tenc_begin(&e));
 	HY_TRY(hy__pq_tenc_list(&e, 1, HY__PQ_T_STRUCT, (uint32_t)n));

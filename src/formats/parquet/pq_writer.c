@@ -88,10 +88,10 @@ int hy_pq_codec_parse(const char *text, int *codec, int *level, struct hy_error 
 			char *end;
 			long v = strtol(colon + 1, &end, 10);
 			if (end == colon + 1 || *end != '\0' || v < -131072 || v > 22)
-				return hy_error_set(err, HY_EINVAL,
-						    "compression '%s': the level after ':' must be "
-						    "an integer",
-						    text);
+				return HY__PQ_FAIL(err, HY_EINVAL,
+						   "compression '%s': the level after ':' must be "
+						   "an integer",
+						   text);
 			*level = (int)v;
 			return 0;
 		}
@@ -102,16 +102,15 @@ int hy_pq_codec_parse(const char *text, int *codec, int *level, struct hy_error 
 		}
 	}
 	if (near != NULL && best <= 2)
-		return hy_error_set(
+		return HY__PQ_FAIL(
 			err, HY_EINVAL,
 			"unknown compression '%.100s' (did you mean '%s'?); one of snappy, "
 			"zstd, gzip, lz4, lz4_raw, brotli, none",
 			text, near);
-	return hy_error_set(
-		err, HY_EINVAL,
-		"unknown compression '%.100s'; one of snappy, zstd, gzip, lz4, lz4_raw, "
-		"brotli, none",
-		text);
+	return HY__PQ_FAIL(err, HY_EINVAL,
+			   "unknown compression '%.100s'; one of snappy, zstd, gzip, lz4, lz4_raw, "
+			   "brotli, none",
+			   text);
 }
 
 int hy_pq_timestamp_unit_parse(const char *text, int *unit, struct hy_error *err)
@@ -124,7 +123,7 @@ int hy_pq_timestamp_unit_parse(const char *text, int *unit, struct hy_error *err
 		*unit = HY_UNIT_NANO;
 		return 0;
 	}
-	return hy_error_set(err, HY_EINVAL, "timestamp_unit '%.100s': one of us, ns", text);
+	return HY__PQ_FAIL(err, HY_EINVAL, "timestamp_unit '%.100s': one of us, ns", text);
 }
 
 static int check_options(const struct hy_pq_writer_options *o, struct hy_error *err)
@@ -133,21 +132,21 @@ static int check_options(const struct hy_pq_writer_options *o, struct hy_error *
 	int rc;
 
 	if (o->row_group_rows < 1 || o->row_group_rows > HY_MAX_COLUMN_ROWS)
-		return hy_error_set(err, HY_EINVAL,
-				    "parquet writer: row_group_rows %lld out of range",
-				    (long long)o->row_group_rows);
+		return HY__PQ_FAIL(err, HY_EINVAL,
+				   "parquet writer: row_group_rows %lld out of range",
+				   (long long)o->row_group_rows);
 	if (o->row_group_bytes < 1)
-		return hy_error_set(err, HY_EINVAL, "parquet writer: row_group_bytes must be > 0");
+		return HY__PQ_FAIL(err, HY_EINVAL, "parquet writer: row_group_bytes must be > 0");
 	if (o->page_bytes < 1 || o->page_bytes > HY_PQW_MAX_PAGE_BYTES)
-		return hy_error_set(err, HY_EINVAL, "parquet writer: page_bytes %lld out of range",
-				    (long long)o->page_bytes);
+		return HY__PQ_FAIL(err, HY_EINVAL, "parquet writer: page_bytes %lld out of range",
+				   (long long)o->page_bytes);
 	if (o->page_rows < 1)
-		return hy_error_set(err, HY_EINVAL, "parquet writer: page_rows must be > 0");
+		return HY__PQ_FAIL(err, HY_EINVAL, "parquet writer: page_rows must be > 0");
 	if (o->dict_limit < 0 || o->dict_limit > HY_PQW_MAX_PAGE_BYTES)
-		return hy_error_set(err, HY_EINVAL, "parquet writer: dict_limit out of range");
+		return HY__PQ_FAIL(err, HY_EINVAL, "parquet writer: dict_limit out of range");
 	if (o->timestamp_unit != HY_UNIT_MICRO && o->timestamp_unit != HY_UNIT_NANO)
-		return hy_error_set(err, HY_EINVAL,
-				    "parquet writer: timestamp_unit must be us or ns");
+		return HY__PQ_FAIL(err, HY_EINVAL,
+				   "parquet writer: timestamp_unit must be us or ns");
 	/* The codec and level, checked once here rather than at the first page. */
 	hy_buf_init(&probe, 1 << 16);
 	rc = hy_pq_compress(o->codec, o->level, (const uint8_t *)"PAR1", 4, &probe, err);
@@ -172,8 +171,7 @@ static int fd_write(struct hy_pq_sink *s, const void *buf, size_t len, struct hy
 			return hy_error_set_errno(err, HY_EIO, errno, "cannot write to %s",
 						  s->name);
 		if (n == 0)
-			return hy_error_set(err, HY_EIO, "cannot write to %s: no progress",
-					    s->name);
+			return HY__PQ_FAIL(err, HY_EIO, "cannot write to %s: no progress", s->name);
 		p += n;
 		len -= (size_t)n;
 	}
@@ -207,7 +205,7 @@ int hy_pq_sink_init_fd(struct hy_pq_sink *s, int fd, const char *name, struct hy
 	s->write = fd_write;
 	s->name = name != NULL ? hy_strdup(name) : hy_asprintf("fd %d", fd);
 	if (s->name == NULL)
-		return hy_error_set(err, HY_ENOMEM, "parquet sink: out of memory");
+		return HY__PQ_FAIL(err, HY_ENOMEM, "parquet sink: out of memory");
 	return 0;
 }
 
@@ -248,7 +246,7 @@ int hy_pq_sink_open_file(struct hy_pq_sink *s, const char *path, struct hy_error
 	s->tmp_path = hy_asprintf("%s.hygge-tmp-%ld", path, (long)getpid());
 	if (s->path == NULL || s->name == NULL || s->tmp_path == NULL) {
 		hy_pq_sink_close(s);
-		return hy_error_set(err, HY_ENOMEM, "parquet sink: out of memory");
+		return HY__PQ_FAIL(err, HY_ENOMEM, "parquet sink: out of memory");
 	}
 	s->fd = open(s->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (s->fd < 0) {
@@ -336,7 +334,7 @@ int hy_pq_writer_open(struct hy_pq_writer **out, struct hy_schema *schema,
 	HY_TRY(check_options(opts, err));
 	w = hy_calloc(1, sizeof(*w));
 	if (w == NULL)
-		return hy_error_set(err, HY_ENOMEM, "parquet writer: out of memory");
+		return HY__PQ_FAIL(err, HY_ENOMEM, "parquet writer: out of memory");
 	w->schema = hy_schema_ref(schema);
 	w->opts = *opts;
 	w->sink = sink;
@@ -346,7 +344,7 @@ int hy_pq_writer_open(struct hy_pq_writer **out, struct hy_schema *schema,
 	w->truncated = hy_calloc(w->ncols + 1, sizeof(*w->truncated));
 	if (w->leaves == NULL || w->chunks == NULL || w->truncated == NULL) {
 		hy_pq_writer_close(w);
-		return hy_error_set(err, HY_ENOMEM, "parquet writer: out of memory");
+		return HY__PQ_FAIL(err, HY_ENOMEM, "parquet writer: out of memory");
 	}
 	for (size_t i = 0; i < w->ncols; i++) {
 		rc = hy__pqw_leaf_init(&w->leaves[i], hy_schema_field(schema, i), &w->opts, err);
@@ -501,13 +499,14 @@ static int flush_row_group(struct hy_pq_writer *w, struct hy_error *err)
 		size_t cap = w->cap_groups == 0 ? 8 : w->cap_groups * 2;
 		struct row_group_meta *p = hy_realloc(w->groups, cap * sizeof(*p));
 		if (p == NULL)
-			return hy_error_set(err, HY_ENOMEM, "parquet writer: out of memory");
+			return HY__PQ_FAIL(err, HY_ENOMEM, "parquet writer: out of memory");
 		w->groups = p;
 		w->cap_groups = cap;
 	}
-	struct hy_column **segs = hy_calloc(w->npending * (w->ncols + 1) + 1, sizeof(*segs));
+	struct hy_column **segs =
+		hy_calloc(w->npending * (w->ncols + 1) + 1, sizeof(struct hy_column *));
 	if (segs == NULL)
-		return hy_error_set(err, HY_ENOMEM, "parquet writer: out of memory");
+		return HY__PQ_FAIL(err, HY_ENOMEM, "parquet writer: out of memory");
 	for (size_t i = 0; i < w->ncols; i++) {
 		struct hy__pqw_chunk *c = &w->chunks[i];
 
@@ -518,14 +517,14 @@ static int flush_row_group(struct hy_pq_writer *w, struct hy_error *err)
 			c->segs[b] = w->pending[b]->cols[i];
 	}
 	rc = encode_all(w, err);
+	g = &w->groups[w->ngroups];
 	if (rc == 0) {
-		g = &w->groups[w->ngroups];
 		memset(g, 0, sizeof(*g));
 		g->chunks = hy_calloc(w->ncols + 1, sizeof(*g->chunks));
 		if (g->chunks == NULL)
-			rc = hy_error_set(err, HY_ENOMEM, "parquet writer: out of memory");
+			rc = HY__PQ_FAIL(err, HY_ENOMEM, "parquet writer: out of memory");
 	}
-	if (rc == 0) {
+	if (rc == 0 && g->chunks != NULL) {
 		w->ngroups++;
 		g->num_rows = w->pending_rows;
 		g->file_offset = (int64_t)w->pos;
@@ -553,10 +552,10 @@ static int push_pending(struct hy_pq_writer *w, struct hy_batch *slice, struct h
 {
 	if (w->npending == w->cap_pending) {
 		size_t cap = w->cap_pending == 0 ? 16 : w->cap_pending * 2;
-		struct hy_batch **p = hy_realloc(w->pending, cap * sizeof(*p));
+		struct hy_batch **p = hy_realloc(w->pending, cap * sizeof(struct hy_batch *));
 		if (p == NULL) {
 			hy_batch_unref(slice);
-			return hy_error_set(err, HY_ENOMEM, "parquet writer: out of memory");
+			return HY__PQ_FAIL(err, HY_ENOMEM, "parquet writer: out of memory");
 		}
 		w->pending = p;
 		w->cap_pending = cap;
@@ -572,8 +571,8 @@ static int write_batch(struct hy_pq_writer *w, struct hy_batch *batch, struct hy
 	int64_t per_row;
 
 	if (!hy_schema_eq(batch->schema, w->schema))
-		return hy_error_set(err, HY_EINVAL,
-				    "parquet writer: the batch's schema differs from the file's");
+		return HY__PQ_FAIL(err, HY_EINVAL,
+				   "parquet writer: the batch's schema differs from the file's");
 	per_row = batch->nrows > 0 ? batch_bytes(batch) / batch->nrows : 1;
 	if (per_row < 1)
 		per_row = 1;
@@ -601,8 +600,8 @@ int hy_pq_writer_write(struct hy_pq_writer *w, struct hy_batch *batch, struct hy
 	int rc;
 
 	if (w->failed || w->finished)
-		return hy_error_set(err, HY_ESTATE, "parquet writer: write after %s",
-				    w->failed ? "a failure" : "finish");
+		return HY__PQ_FAIL(err, HY_ESTATE, "parquet writer: write after %s",
+				   w->failed ? "a failure" : "finish");
 	rc = write_batch(w, batch, err);
 	if (rc != 0)
 		w->failed = true;
@@ -729,8 +728,8 @@ static int write_page_indexes(struct hy_pq_writer *w, struct hy_error *err)
 				if (pass == 0 ? !m->has_ci : !m->has_oi)
 					continue;
 				if (b->len > INT32_MAX)
-					return hy_error_set(err, HY_ELIMIT,
-							    "parquet writer: page index too large");
+					return HY__PQ_FAIL(err, HY_ELIMIT,
+							   "parquet writer: page index too large");
 				*(pass == 0 ? &m->ci_offset : &m->oi_offset) = (int64_t)w->pos;
 				*(pass == 0 ? &m->ci_len : &m->oi_len) = (int32_t)b->len;
 				HY_TRY(sink_write(w, b->data, b->len, err));
@@ -770,7 +769,10 @@ static int finish(struct hy_pq_writer *w, struct hy_error *err)
 	if (rc == 0) {
 		for (int i = 0; i < 4; i++)
 			tail[i] = (uint8_t)(footer.len >> (8 * i));
-		memcpy(tail + 4, "PAR1", 4);
+		tail[4] = 'P';
+		tail[5] = 'A';
+		tail[6] = 'R';
+		tail[7] = '1';
 		rc = sink_write(w, footer.data, footer.len, err);
 	}
 	if (rc == 0)
@@ -788,8 +790,8 @@ int hy_pq_writer_finish(struct hy_pq_writer *w, struct hy_error *err)
 	int rc;
 
 	if (w->failed || w->finished)
-		return hy_error_set(err, HY_ESTATE, "parquet writer: finish after %s",
-				    w->failed ? "a failure" : "finish");
+		return HY__PQ_FAIL(err, HY_ESTATE, "parquet writer: finish after %s",
+				   w->failed ? "a failure" : "finish");
 	rc = finish(w, err);
 	if (rc != 0)
 		w->failed = true;

@@ -105,10 +105,10 @@ static int put_i64(struct hy__pqw_chunk *c, int64_t v, int64_t row, struct hy_er
 
 	if (l->mul > 1) {
 		if (__builtin_mul_overflow(v, l->mul, &v))
-			return hy_error_set(err, HY_ELIMIT,
-					    "parquet writer: column '%s': value %lld overflows "
-					    "int64 in the target unit",
-					    l->field->name, (long long)v);
+			return HY__PQ_FAIL(err, HY_ELIMIT,
+					   "parquet writer: column '%s': value %lld overflows "
+					   "int64 in the target unit",
+					   l->field->name, (long long)v);
 	} else if (l->div > 1) {
 		int64_t q = v / l->div, r = v % l->div;
 
@@ -139,6 +139,9 @@ static int gather_value(struct hy__pqw_chunk *c, const struct hy_column *col, in
 	int64_t at = col->offset + row;
 	const uint8_t *v = col->values != NULL ? col->values->data : NULL;
 
+	if (v == NULL) /* only HY_NULL columns lack values, and they have no valid row */
+		return HY__PQ_FAIL(err, HY_EINVAL, "parquet writer: column '%s' has no values",
+				   l->field->name);
 	switch (l->conv) {
 	case HY__PQW_BOOL: {
 		uint8_t b = (v[at >> 3] >> (at & 7)) & 1;
@@ -458,7 +461,7 @@ static int copy_bound(const struct hy__pqw_leaf *l, const uint8_t *v, size_t len
 		if (*out == NULL) /* empty value: keep a non-NULL pointer */
 			*out = hy_calloc(1, 1);
 		if (*out == NULL)
-			rc = hy_error_set(err, HY_ENOMEM, "parquet writer: out of memory");
+			rc = HY__PQ_FAIL(err, HY_ENOMEM, "parquet writer: out of memory");
 	}
 	hy_buf_reset(&b);
 	return rc;
@@ -661,15 +664,15 @@ static int emit_page(struct hy__pqw_chunk *c, struct hy_pq_page_header *h, struc
 	struct hy__pq_tenc e;
 
 	if (c->body.len > HY_PQ_MAX_PAGE_BYTES)
-		return hy_error_set(err, HY_ELIMIT,
-				    "parquet writer: column '%s': a page of %zu bytes passes the "
-				    "%u-byte page cap",
-				    c->leaf->field->name, c->body.len, HY_PQ_MAX_PAGE_BYTES);
+		return HY__PQ_FAIL(err, HY_ELIMIT,
+				   "parquet writer: column '%s': a page of %zu bytes passes the "
+				   "%u-byte page cap",
+				   c->leaf->field->name, c->body.len, HY_PQ_MAX_PAGE_BYTES);
 	hy_buf_clear(&c->comp);
 	HY_TRY(hy_pq_compress(c->opts->codec, c->opts->level, c->body.data, c->body.len, &c->comp,
 			      err));
 	if (c->comp.len > HY_PQ_MAX_PAGE_BYTES)
-		return hy_error_set(err, HY_ELIMIT, "parquet writer: compressed page too large");
+		return HY__PQ_FAIL(err, HY_ELIMIT, "parquet writer: compressed page too large");
 	h->uncompressed_page_size = (int32_t)c->body.len;
 	h->compressed_page_size = (int32_t)c->comp.len;
 	if (c->opts->page_crc) {
@@ -693,7 +696,7 @@ static int new_page(struct hy__pqw_chunk *c, struct hy__pqw_page **out, struct h
 		struct hy__pqw_page *p = hy_realloc(c->pages, cap * sizeof(*p));
 
 		if (p == NULL)
-			return hy_error_set(err, HY_ENOMEM, "parquet writer: out of memory");
+			return HY__PQ_FAIL(err, HY_ENOMEM, "parquet writer: out of memory");
 		c->pages = p;
 		c->cap_pages = cap;
 	}
