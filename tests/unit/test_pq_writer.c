@@ -152,6 +152,12 @@ static void test_bad_options(void **state)
 	o.timestamp_unit = HY_UNIT_MILLI;
 	hy_error_init(&err);
 	assert_int_equal(hy_pq_writer_open(&w, s, &o, &o2.sink, &err), HY_EINVAL);
+	hy_pq_writer_options_init(&o);
+	struct hy_schema *none = NULL;
+	assert_int_equal(hy_schema_create(NULL, 0, &none, &err), 0);
+	hy_error_init(&err);
+	assert_int_equal(hy_pq_writer_open(&w, none, &o, &o2.sink, &err), HY_EINVAL);
+	hy_schema_unref(none);
 	assert_null(w);
 	assert_int_equal(o2.buf.len, 0);
 	out_free(&o2);

@@ -332,6 +332,9 @@ int hy_pq_writer_open(struct hy_pq_writer **out, struct hy_schema *schema,
 
 	*out = NULL;
 	HY_TRY(check_options(opts, err));
+	if (hy_schema_nfields(schema) == 0)
+		return HY__PQ_FAIL(err, HY_EINVAL,
+				   "parquet writer: a file needs at least one column");
 	w = hy_calloc(1, sizeof(*w));
 	if (w == NULL)
 		return HY__PQ_FAIL(err, HY_ENOMEM, "parquet writer: out of memory");
