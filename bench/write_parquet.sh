@@ -69,7 +69,9 @@ if tb:
           'the rest is the writer (one row group of encoded chunks, scratch) and the program.')
 print('\nwrite s: from the in-memory table to a closed file. output MB/s: file bytes / write s. '
       'Peak RSS: the whole process (/usr/bin/time %M), so it includes the in-memory table each tool built '
-      '(hygge: batches of 122,880 rows; DuckDB: a table; Polars: a DataFrame) and, for DuckDB and Polars, Node.')
+      '(hygge: batches of 122,880 rows; DuckDB: a table; Polars: a DataFrame) and, for DuckDB and Polars, Node. '
+      'hygge\'s file sink also fsyncs the file before renaming it into place; DuckDB and Polars do not. '
+      'The machine is shared: single runs vary by up to 2x, so read ratios loosely.')
 EOF
 rm -f "$RAW" "$DATA/rss.tmp"
 cat bench/results/latest.md
