@@ -331,4 +331,41 @@ static inline void rb_check_batch(const void *data, size_t len, const struct hy_
 	hy_pq_metadata_destroy(md);
 }
 
+/* ---- writing ---- */
+
+struct out {
+	struct hy_buf buf;
+	struct hy_pq_sink sink;
+};
+
+static inline void out_init(struct out *o)
+{
+	hy_buf_init(&o->buf, (size_t)1 << 31);
+	hy_pq_sink_init_memory(&o->sink, &o->buf);
+}
+
+static inline void out_free(struct out *o)
+{
+	hy_pq_sink_close(&o->sink);
+	hy_buf_reset(&o->buf);
+}
+
+/* Writes `batches` (each may be NULL = skipped) with `opts` into o. */
+static inline void write_batches(struct out *o, struct hy_schema *schema,
+				 const struct hy_pq_writer_options *opts, struct hy_batch **batches,
+				 size_t n)
+{
+	struct hy_pq_writer *w = NULL;
+	struct hy_error err = {0};
+
+	if (hy_pq_writer_open(&w, schema, opts, &o->sink, &err) != 0)
+		fail_msg("open: %s", err.msg);
+	for (size_t i = 0; i < n; i++)
+		if (batches[i] != NULL && hy_pq_writer_write(w, batches[i], &err) != 0)
+			fail_msg("write: %s", err.msg);
+	if (hy_pq_writer_finish(w, &err) != 0)
+		fail_msg("finish: %s", err.msg);
+	hy_pq_writer_close(w);
+}
+
 #endif /* PQ_WRITER_CHECK_H */

@@ -12,6 +12,7 @@
 
 #include "hy_test.h"
 #include "hygge/batch.h"
+#include "pq_writer_check.h"
 
 struct gen_col {
 	const char *name;
@@ -269,6 +270,39 @@ static inline struct hy_batch *gen_batch(struct hy_schema *schema, int64_t nrows
 	for (size_t c = 0; c < GEN_NCOLS; c++)
 		hy_column_unref(cols[c]);
 	return batch;
+}
+
+/* The property round trip: six random batches (one empty) of every type,
+ * written in row groups of 700 rows and pages of 150, read back and
+ * compared (rb_check_batch). */
+static inline void rb_roundtrip(int codec, int level, int ts_unit, uint64_t seed,
+				struct hy_pool *pool)
+{
+	struct hy_schema *schema = gen_schema();
+	struct hy_batch *batches[6], *all = NULL;
+	struct hy_pq_writer_options o;
+	struct hy_error err = {0};
+	struct out out;
+	uint64_t s = seed;
+
+	hy_pq_writer_options_init(&o);
+	o.codec = codec;
+	o.level = level;
+	o.timestamp_unit = ts_unit;
+	o.row_group_rows = 700; /* several row groups ... */
+	o.page_rows = 150;      /* ... of several pages */
+	o.pool = pool;
+	for (size_t i = 0; i < 6; i++)
+		batches[i] = gen_batch(schema, i == 2 ? 0 : gen_range(&s, 1, 600), seed * 10 + i);
+	out_init(&out);
+	write_batches(&out, schema, &o, batches, 6);
+	assert_int_equal(hy_batch_concat(batches, 6, &all, &err), 0);
+	rb_check_batch(out.buf.data, out.buf.len, all, ts_unit);
+	hy_batch_unref(all);
+	for (size_t i = 0; i < 6; i++)
+		hy_batch_unref(batches[i]);
+	out_free(&out);
+	hy_schema_unref(schema);
 }
 
 #endif /* PQ_WRITER_GEN_H */

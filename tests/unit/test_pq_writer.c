@@ -17,41 +17,6 @@
 
 /* ---- helpers ---- */
 
-struct out {
-	struct hy_buf buf;
-	struct hy_pq_sink sink;
-};
-
-static void out_init(struct out *o)
-{
-	hy_buf_init(&o->buf, (size_t)1 << 31);
-	hy_pq_sink_init_memory(&o->sink, &o->buf);
-}
-
-static void out_free(struct out *o)
-{
-	hy_pq_sink_close(&o->sink);
-	hy_buf_reset(&o->buf);
-}
-
-/* Writes `batches` (each may be NULL = skipped) with `opts` into o. */
-static void write_batches(struct out *o, struct hy_schema *schema,
-			  const struct hy_pq_writer_options *opts, struct hy_batch **batches,
-			  size_t n)
-{
-	struct hy_pq_writer *w = NULL;
-	struct hy_error err = {0};
-
-	if (hy_pq_writer_open(&w, schema, opts, &o->sink, &err) != 0)
-		fail_msg("open: %s", err.msg);
-	for (size_t i = 0; i < n; i++)
-		if (batches[i] != NULL && hy_pq_writer_write(w, batches[i], &err) != 0)
-			fail_msg("write: %s", err.msg);
-	if (hy_pq_writer_finish(w, &err) != 0)
-		fail_msg("finish: %s", err.msg);
-	hy_pq_writer_close(w);
-}
-
 static struct hy_pq_metadata *parse(const struct out *o)
 {
 	struct hy_pq_source src;
@@ -166,35 +131,6 @@ static void test_bad_options(void **state)
 
 /* ---- property round trip ---- */
 
-static void roundtrip(int codec, int level, int ts_unit, uint64_t seed, struct hy_pool *pool)
-{
-	struct hy_schema *schema = gen_schema();
-	struct hy_batch *batches[6], *all = NULL;
-	struct hy_pq_writer_options o;
-	struct hy_error err = {0};
-	struct out out;
-	uint64_t s = seed;
-
-	hy_pq_writer_options_init(&o);
-	o.codec = codec;
-	o.level = level;
-	o.timestamp_unit = ts_unit;
-	o.row_group_rows = 700; /* several row groups ... */
-	o.page_rows = 150;      /* ... of several pages */
-	o.pool = pool;
-	for (size_t i = 0; i < 6; i++)
-		batches[i] = gen_batch(schema, i == 2 ? 0 : gen_range(&s, 1, 600), seed * 10 + i);
-	out_init(&out);
-	write_batches(&out, schema, &o, batches, 6);
-	assert_int_equal(hy_batch_concat(batches, 6, &all, &err), 0);
-	rb_check_batch(out.buf.data, out.buf.len, all, ts_unit);
-	hy_batch_unref(all);
-	for (size_t i = 0; i < 6; i++)
-		hy_batch_unref(batches[i]);
-	out_free(&out);
-	hy_schema_unref(schema);
-}
-
 static void test_roundtrip_every_codec(void **state)
 {
 	static const int codecs[] = {HY_PQ_CODEC_UNCOMPRESSED, HY_PQ_CODEC_SNAPPY,
@@ -204,56 +140,16 @@ static void test_roundtrip_every_codec(void **state)
 	(void)state;
 	for (size_t c = 0; c < sizeof(codecs) / sizeof(codecs[0]); c++)
 		for (uint64_t seed = 1; seed <= 3; seed++)
-			roundtrip(codecs[c], 0, HY_UNIT_MICRO, seed + c * 100, NULL);
-	roundtrip(HY_PQ_CODEC_ZSTD, 19, HY_UNIT_MICRO, 77, NULL);
-	roundtrip(HY_PQ_CODEC_GZIP, 1, HY_UNIT_MICRO, 78, NULL);
+			rb_roundtrip(codecs[c], 0, HY_UNIT_MICRO, seed + c * 100, NULL);
+	rb_roundtrip(HY_PQ_CODEC_ZSTD, 19, HY_UNIT_MICRO, 77, NULL);
+	rb_roundtrip(HY_PQ_CODEC_GZIP, 1, HY_UNIT_MICRO, 78, NULL);
 }
 
 static void test_roundtrip_nanoseconds(void **state)
 {
 	(void)state;
 	for (uint64_t seed = 1; seed <= 3; seed++)
-		roundtrip(HY_PQ_CODEC_SNAPPY, 0, HY_UNIT_NANO, 1000 + seed, NULL);
-}
-
-static void test_roundtrip_pool(void **state)
-{
-	struct hy_pool *pool = NULL;
-	struct hy_error err = {0};
-
-	(void)state;
-	assert_int_equal(hy_pool_create(&pool, 4, "pqw-test", &err), 0);
-	for (uint64_t seed = 1; seed <= 3; seed++)
-		roundtrip(HY_PQ_CODEC_ZSTD, 0, HY_UNIT_MICRO, 2000 + seed, pool);
-	hy_pool_destroy(pool);
-}
-
-/* The pool changes who encodes, never the bytes. */
-static void test_pool_same_bytes(void **state)
-{
-	struct hy_schema *schema = gen_schema();
-	struct hy_batch *b = gen_batch(schema, 3000, 42);
-	struct hy_pq_writer_options o;
-	struct hy_pool *pool = NULL;
-	struct hy_error err = {0};
-	struct out a, p;
-
-	(void)state;
-	assert_int_equal(hy_pool_create(&pool, 3, "pqw-test", &err), 0);
-	hy_pq_writer_options_init(&o);
-	o.row_group_rows = 1000;
-	out_init(&a);
-	write_batches(&a, schema, &o, &b, 1);
-	o.pool = pool;
-	out_init(&p);
-	write_batches(&p, schema, &o, &b, 1);
-	assert_int_equal(a.buf.len, p.buf.len);
-	assert_memory_equal(a.buf.data, p.buf.data, a.buf.len);
-	out_free(&a);
-	out_free(&p);
-	hy_pool_destroy(pool);
-	hy_batch_unref(b);
-	hy_schema_unref(schema);
+		rb_roundtrip(HY_PQ_CODEC_SNAPPY, 0, HY_UNIT_NANO, 1000 + seed, NULL);
 }
 
 /* ---- footer inspector ---- */
@@ -1230,8 +1126,6 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_bad_options),
 	cmocka_unit_test(test_roundtrip_every_codec),
 	cmocka_unit_test(test_roundtrip_nanoseconds),
-	cmocka_unit_test(test_roundtrip_pool),
-	cmocka_unit_test(test_pool_same_bytes),
 	cmocka_unit_test(test_layout_defaults),
 	cmocka_unit_test(test_nanosecond_types),
 	cmocka_unit_test(test_stats_floats),
