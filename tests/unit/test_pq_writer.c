@@ -776,6 +776,48 @@ static void test_dictionary_fallback(void **state)
 	hy_schema_unref(s);
 }
 
+/* A page of nulls only is PLAIN (no values) and leaves the dictionary on. */
+static void test_all_null_page(void **state)
+{
+	struct hy_schema *s = one_field("s", hy_dtype_simple(HY_STRING), true);
+	struct hy_builder *b = NULL;
+	struct hy_error err = {0};
+	struct hy_pq_writer_options o;
+	struct hy_batch *batch;
+	struct hy_pq_metadata *md;
+	struct out out;
+
+	(void)state;
+	assert_int_equal(hy_builder_create(&hy_schema_field(s, 0)->type, &b, &err), 0);
+	for (int i = 0; i < 40; i++)
+		assert_int_equal(i < 10 ? hy_builder_append_null(b, &err)
+					: hy_builder_append_str(b, i % 2 ? "a" : "b", 1, &err),
+				 0);
+	batch = one_column_batch(s, b);
+	hy_builder_destroy(b);
+	hy_pq_writer_options_init(&o);
+	o.page_rows = 10;
+	out_init(&out);
+	write_batches(&out, s, &o, &batch, 1);
+	md = parse(&out);
+	const struct hy_pq_column_meta *m = only_meta(md);
+	assert_int_equal(enc_stat(m, HY_PQ_PAGE_DATA, HY_PQ_ENC_PLAIN), 1);
+	assert_int_equal(enc_stat(m, HY_PQ_PAGE_DATA, HY_PQ_ENC_RLE_DICTIONARY), 3);
+	assert_int_equal(enc_stat(m, HY_PQ_PAGE_DICTIONARY, HY_PQ_ENC_PLAIN), 1);
+	struct page_index *ci = read_index(&out, &md->row_groups[0].columns[0], true);
+	assert_int_equal(ci->n, 4);
+	assert_true(ci->null_pages[0] && !ci->null_pages[1]);
+	assert_int_equal(ci->null_counts[0], 10);
+	assert_int_equal(ci->min_len[0], 0);
+	assert_int_equal(ci->boundary, 1); /* "a".."b" on every non-null page */
+	free(ci);
+	hy_pq_metadata_destroy(md);
+	rb_check_batch(out.buf.data, out.buf.len, batch, HY_UNIT_MICRO);
+	out_free(&out);
+	hy_batch_unref(batch);
+	hy_schema_unref(s);
+}
+
 /* String columns in dictionary form (hy_column_create_dictionary) are
  * written as their values. */
 static void test_dictionary_form_input(void **state)
@@ -1132,6 +1174,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_stats_truncated_strings),
 	cmocka_unit_test(test_stats_orders),
 	cmocka_unit_test(test_dictionary_fallback),
+	cmocka_unit_test(test_all_null_page),
 	cmocka_unit_test(test_dictionary_form_input),
 	cmocka_unit_test(test_row_groups_and_slices),
 	cmocka_unit_test(test_empty_table),

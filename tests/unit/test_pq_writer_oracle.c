@@ -307,6 +307,13 @@ static void test_write_files(void **state)
 	o.page_index = false;
 	o.page_crc = true;
 	emit("golden_plain_crc", schema, &o, b, 1);
+	/* golden: every column constant (one-entry dictionaries: index width 0) */
+	hy_pq_writer_options_init(&o);
+	for (size_t i = 1; i < 4; i++)
+		assert_int_equal(hy_batch_slice(b[0], 0, 1, &b[i], &(struct hy_error){0}), 0);
+	emit("golden_constant", schema, &o, b + 1, 3);
+	for (size_t i = 1; i < 4; i++)
+		hy_batch_unref(b[i]);
 	hy_batch_unref(b[0]);
 	/* golden: empty table */
 	hy_pq_writer_options_init(&o);

@@ -718,7 +718,8 @@ static int flush_page(struct hy__pqw_chunk *c, int64_t first_row, int64_t nrows,
 	HY_TRY(new_page(c, &pg, err));
 	pg->first_row = first_row;
 	HY_TRY(page_stats(c, pg, ps, err));
-	if (c->dict_on) {
+	/* An all-null page has no values: PLAIN (empty), the dictionary stays on. */
+	if (c->dict_on && n > 0) {
 		HY_TRY(dict_encode_page(c, n, &use_dict, err));
 		/* Not worth it: the first page's values are mostly distinct. */
 		if (use_dict && c->n_rle_dict_pages == 0 && n >= 2 && c->dict_count * 2 > n)
