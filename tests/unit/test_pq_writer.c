@@ -145,6 +145,32 @@ static void test_roundtrip_every_codec(void **state)
 	rb_roundtrip(HY_PQ_CODEC_GZIP, 1, HY_UNIT_MICRO, 78, NULL);
 }
 
+/* Pages and row groups spanning hundreds of tiny batches. */
+static void test_roundtrip_tiny_batches(void **state)
+{
+	struct hy_schema *schema = gen_schema();
+	struct hy_batch *b[300], *all = NULL;
+	struct hy_pq_writer_options o;
+	struct hy_error err = {0};
+	struct out out;
+
+	(void)state;
+	for (size_t i = 0; i < 300; i++)
+		b[i] = gen_batch(schema, (int64_t)(i % 4), 9000 + i);
+	hy_pq_writer_options_init(&o);
+	o.row_group_rows = 97;
+	o.page_rows = 13;
+	out_init(&out);
+	write_batches(&out, schema, &o, b, 300);
+	assert_int_equal(hy_batch_concat(b, 300, &all, &err), 0);
+	rb_check_batch(out.buf.data, out.buf.len, all, HY_UNIT_MICRO);
+	hy_batch_unref(all);
+	for (size_t i = 0; i < 300; i++)
+		hy_batch_unref(b[i]);
+	out_free(&out);
+	hy_schema_unref(schema);
+}
+
 static void test_roundtrip_nanoseconds(void **state)
 {
 	(void)state;
@@ -1167,6 +1193,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_codec_names),
 	cmocka_unit_test(test_bad_options),
 	cmocka_unit_test(test_roundtrip_every_codec),
+	cmocka_unit_test(test_roundtrip_tiny_batches),
 	cmocka_unit_test(test_roundtrip_nanoseconds),
 	cmocka_unit_test(test_layout_defaults),
 	cmocka_unit_test(test_nanosecond_types),
