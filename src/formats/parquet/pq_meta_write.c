@@ -222,9 +222,9 @@ int hy__pqw_leaf_init(struct hy__pqw_leaf *l, const struct hy_field *field,
 		break;
 	default:
 		return HY__PQ_FAIL(err, HY_EUNSUPPORTED,
-				    "parquet writer: field '%s' has type %s, which has no Parquet "
-				    "mapping",
-				    field->name, hy_type_name(t->id));
+				   "parquet writer: field '%s' has type %s, which has no Parquet "
+				   "mapping",
+				   field->name, hy_type_name(t->id));
 	}
 	switch (l->ptype) {
 	case HY_PQ_BOOLEAN: l->width = 1; break;
