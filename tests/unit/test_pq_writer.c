@@ -145,6 +145,47 @@ static void test_roundtrip_every_codec(void **state)
 	rb_roundtrip(HY_PQ_CODEC_GZIP, 1, HY_UNIT_MICRO, 78, NULL);
 }
 
+/* Random layouts: page and row-group sizes, dictionary limits, codecs,
+ * page index and CRC on or off. */
+static void test_roundtrip_random_options(void **state)
+{
+	static const int codecs[] = {HY_PQ_CODEC_UNCOMPRESSED, HY_PQ_CODEC_SNAPPY, HY_PQ_CODEC_GZIP,
+				     HY_PQ_CODEC_ZSTD, HY_PQ_CODEC_LZ4_RAW};
+	struct hy_schema *schema = gen_schema();
+	uint64_t s = 4242;
+
+	(void)state;
+	for (int iter = 0; iter < 24; iter++) {
+		struct hy_batch *b[3], *all = NULL;
+		struct hy_pq_writer_options o;
+		struct hy_error err = {0};
+		struct out out;
+
+		hy_pq_writer_options_init(&o);
+		o.codec = codecs[gen_next(&s) % 5];
+		o.row_group_rows = gen_range(&s, 1, 500);
+		o.row_group_bytes = gen_range(&s, 1, 200000);
+		o.page_rows = (int32_t)gen_range(&s, 1, 300);
+		o.page_bytes = gen_range(&s, 1, 20000);
+		o.dict_limit = gen_next(&s) % 4 == 0 ? 0 : gen_range(&s, 1, 5000);
+		o.page_index = gen_next(&s) & 1;
+		o.page_crc = gen_next(&s) & 1;
+		o.timestamp_unit = gen_next(&s) & 1 ? HY_UNIT_MICRO : HY_UNIT_NANO;
+		for (size_t i = 0; i < 3; i++)
+			b[i] = gen_batch(schema, gen_range(&s, 0, 400),
+					 7000 + (uint64_t)iter * 3 + i);
+		out_init(&out);
+		write_batches(&out, schema, &o, b, 3);
+		assert_int_equal(hy_batch_concat(b, 3, &all, &err), 0);
+		rb_check_batch(out.buf.data, out.buf.len, all, o.timestamp_unit);
+		hy_batch_unref(all);
+		for (size_t i = 0; i < 3; i++)
+			hy_batch_unref(b[i]);
+		out_free(&out);
+	}
+	hy_schema_unref(schema);
+}
+
 /* Pages and row groups spanning hundreds of tiny batches. */
 static void test_roundtrip_tiny_batches(void **state)
 {
@@ -1193,6 +1234,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_codec_names),
 	cmocka_unit_test(test_bad_options),
 	cmocka_unit_test(test_roundtrip_every_codec),
+	cmocka_unit_test(test_roundtrip_random_options),
 	cmocka_unit_test(test_roundtrip_tiny_batches),
 	cmocka_unit_test(test_roundtrip_nanoseconds),
 	cmocka_unit_test(test_layout_defaults),
