@@ -843,6 +843,46 @@ static void test_dictionary_fallback(void **state)
 	hy_schema_unref(s);
 }
 
+/* Fixed binary values of 300 KB: gathered a few at a time (not 1,024), and no
+ * statistics are kept for values wider than 64 bytes. */
+static void test_wide_fixed_binary(void **state)
+{
+	struct hy_dtype t;
+	struct hy_error err = {0};
+	struct hy_builder *b = NULL;
+	struct hy_pq_writer_options o;
+	struct hy_batch *batch;
+	struct hy_pq_metadata *md;
+	struct hy_schema *s;
+	struct out out;
+	uint8_t *v = malloc(300000);
+
+	(void)state;
+	assert_int_equal(hy_dtype_fixed_binary(300000, &t, &err), 0);
+	s = one_field("blob", t, false);
+	assert_int_equal(hy_builder_create(&t, &b, &err), 0);
+	for (int i = 0; i < 12; i++) {
+		memset(v, i, 300000);
+		assert_int_equal(hy_builder_append_str(b, v, 300000, &err), 0);
+	}
+	batch = one_column_batch(s, b);
+	hy_builder_destroy(b);
+	hy_pq_writer_options_init(&o);
+	out_init(&out);
+	write_batches(&out, s, &o, &batch, 1);
+	md = parse(&out);
+	/* gathered 3 values (900 KB) at a time: a page closes past 1 MiB, at 6 */
+	assert_int_equal(walk_pages(&out, md, 0, 0, false), 2);
+	assert_null(only_meta(md)->statistics.min_value.ptr);
+	assert_false(md->row_groups[0].columns[0].has_column_index_offset);
+	hy_pq_metadata_destroy(md);
+	rb_check_batch(out.buf.data, out.buf.len, batch, HY_UNIT_MICRO);
+	out_free(&out);
+	free(v);
+	hy_batch_unref(batch);
+	hy_schema_unref(s);
+}
+
 /* A page of nulls only is PLAIN (no values) and leaves the dictionary on. */
 static void test_all_null_page(void **state)
 {
@@ -1243,6 +1283,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_stats_truncated_strings),
 	cmocka_unit_test(test_stats_orders),
 	cmocka_unit_test(test_dictionary_fallback),
+	cmocka_unit_test(test_wide_fixed_binary),
 	cmocka_unit_test(test_all_null_page),
 	cmocka_unit_test(test_dictionary_form_input),
 	cmocka_unit_test(test_row_groups_and_slices),

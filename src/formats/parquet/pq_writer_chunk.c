@@ -826,7 +826,13 @@ static void chunk_clear(struct hy__pqw_chunk *c)
 int hy__pqw_chunk_encode(struct hy__pqw_chunk *c, struct hy_error *err)
 {
 	struct hy__pqw_stats ps = {0};
-	int64_t page_first = 0, page_rows = 0, est = 0, row = 0;
+	int64_t page_first = 0, page_rows = 0, est = 0, row = 0, gather_step = GATHER_STEP;
+
+	/* wide fixed values (up to 1 MiB each): never gather past one page's bytes */
+	if (c->leaf->width > 0 && gather_step > c->opts->page_bytes / (int64_t)c->leaf->width)
+		gather_step = c->opts->page_bytes / (int64_t)c->leaf->width;
+	if (gather_step < 1)
+		gather_step = 1;
 
 	chunk_clear(c);
 	for (size_t s = 0; s < c->nsegs; s++) {
@@ -835,8 +841,8 @@ int hy__pqw_chunk_encode(struct hy__pqw_chunk *c, struct hy_error *err)
 		for (int64_t at = 0; at < col->length;) {
 			int64_t step = col->length - at;
 
-			if (step > GATHER_STEP)
-				step = GATHER_STEP;
+			if (step > gather_step)
+				step = gather_step;
 			if (step > c->opts->page_rows - page_rows)
 				step = c->opts->page_rows - page_rows;
 			HY_TRY(gather(c, col, at, step, &ps, &est, err));
