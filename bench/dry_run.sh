@@ -55,7 +55,7 @@ print(f'`hygge go --dry-run` on a generated project (bench/gen_dryrun_project.py
       'parquet and SQLite with `table: "{entity}"`, half the entities incremental with a watermark, flow '
       f'`defaults` merged into every entity. {len(runs) // 2} alternating runs of each command.\n')
 print(f'Machine: {cpu}, {os.cpu_count()} CPUs, {mem / 2**20:.0f} GiB memory, Linux {platform.release()}. '
-      f'hygge {sha} (release build).\n')
+      f'hygge {sha} (release build). Load average at the end: {", ".join(f"{x:.1f}" for x in os.getloadavg())}.\n')
 print('| command | median s | fastest s | slowest s | peak RSS MB | output lines |')
 print('|---|---:|---:|---:|---:|---:|')
 for mode, cmd in (('plain', 'go --dry-run'), ('verbose', 'go --dry-run --verbose')):

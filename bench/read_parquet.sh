@@ -55,7 +55,7 @@ print(f'`{path}`: {rows:,} rows, {size / 1e6:.1f} MB, written by DuckDB (bench/g
       'id int64, s1/s2 strings (10 % nulls), d double, dec decimal(18,3), ts timestamp[us], b bool, n int32; '
       f'snappy, row groups of 122,880 rows. Median of {len(runs) // 4} alternating runs.\n')
 print(f'Machine: {cpu}, {nproc} CPUs, {mem / 2**20:.0f} GiB memory, Linux {platform.release()}. '
-      'hygge ' + sha + ', DuckDB 1.5.6 (node-api).\n')
+      'hygge ' + sha + ', DuckDB 1.5.6 (node-api). Load average at the end: ' + ', '.join(f'{x:.1f}' for x in os.getloadavg()) + '.\n')
 print('| tool | threads | read s | rows/s | file MB/s | peak RSS MB | vs DuckDB (same threads) |')
 print('|---|---|---:|---:|---:|---:|---:|')
 med = {}
