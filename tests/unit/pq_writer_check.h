@@ -320,26 +320,19 @@ static inline struct hy_dtype rb_round_trip_type(const struct hy_dtype *t, int t
 {
 	struct hy_dtype r = *t;
 	struct hy_error err = {0};
+	/* finer than ms: µs, or ns when the source is ns and ns mode is on */
+	enum hy_time_unit fine =
+		t->unit == HY_UNIT_NANO && ts_unit == HY_UNIT_NANO ? HY_UNIT_NANO : HY_UNIT_MICRO;
 
 	switch (t->id) {
 	case HY_TIME:
-		if (t->unit <= HY_UNIT_MILLI)
-			assert_int_equal(hy_dtype_time(HY_UNIT_MILLI, &r, &err), 0);
-		else
-			assert_int_equal(
-				hy_dtype_time(t->unit == HY_UNIT_NANO && ts_unit == HY_UNIT_NANO
-						      ? HY_UNIT_NANO
-						      : HY_UNIT_MICRO,
-					      &r, &err),
-				0);
+		assert_int_equal(
+			hy_dtype_time(t->unit <= HY_UNIT_MILLI ? HY_UNIT_MILLI : fine, &r, &err),
+			0);
 		break;
 	case HY_TIMESTAMP:
-		assert_int_equal(
-			hy_dtype_timestamp(t->unit == HY_UNIT_NANO && ts_unit == HY_UNIT_NANO
-						   ? HY_UNIT_NANO
-						   : HY_UNIT_MICRO,
-					   t->tz[0] != '\0' ? "UTC" : "", &r, &err),
-			0);
+		assert_int_equal(hy_dtype_timestamp(fine, t->tz[0] != '\0' ? "UTC" : "", &r, &err),
+				 0);
 		break;
 	case HY_DURATION: r = hy_dtype_simple(HY_INT64); break;
 	default: break;
