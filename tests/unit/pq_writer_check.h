@@ -1,16 +1,19 @@
 /* Test-only helpers for the Parquet writer tests.
  *
- * Round trip until hygge's streaming reader lands: rb_read_column() reads one
- * column of a written file back with the page reader (pq_pages.c) and the
- * decoders of pq_encoding.h into "physical rows" (null flag + PLAIN bytes of
- * the value), and rb_expect_column() computes the same from the source
- * hygge column with an independent implementation of the type mapping
- * (parquet.md section 8). rb_check_batch() compares them row by row.
+ * Two independent round trips, both run by rb_check_batch() for every file
+ * the property and oracle tests write:
  *
- * HOOK: when the reader is merged, rb_check_batch() gains a second pass that
- * reads the file with it and compares hy_column values with the source
- * (hy_column_get_* per row): the property test calls rb_check_batch() for
- * every file it writes, so that one function is the only place to extend. */
+ * 1. Physical: rb_read_column() reads one column of a written file back with
+ *    the page reader (pq_pages.c) and the decoders of pq_encoding.h into
+ *    "physical rows" (null flag + PLAIN bytes of the value), and
+ *    rb_expect_column() computes the same from the source hygge column with
+ *    an independent implementation of the type mapping (parquet.md section
+ *    8); rb_compare() compares them row by row.
+ * 2. Values: rb_check_reader() reads the same bytes with the streaming reader
+ *    (hy_pq_reader_*) and compares the schema (names, nullability, the type
+ *    the round trip should give: rb_round_trip_type()) and every hy_column
+ *    value with the source (hy_column_get_* per row; times and timestamps
+ *    converted with rb_time_conv, floats bitwise). */
 #ifndef PQ_WRITER_CHECK_H
 #define PQ_WRITER_CHECK_H
 
@@ -305,8 +308,199 @@ static inline void rb_compare(const struct rb_col *want, const struct rb_col *go
 	}
 }
 
+/* ---- second pass: read back with the streaming reader ---- */
+
+/* The hygge type the round trip gives for source type `t` (writer type
+ * mapping in parquet-writer.md, reader mapping in types.md "Parquet"):
+ * time s/ms -> time[ms]; time us -> time[us]; time ns -> time[us] (ns with
+ * timestamp_unit ns); timestamp s/ms/us -> timestamp[us], ns -> us (ns kept in
+ * ns mode), any zone -> "UTC" (adjusted instant); duration -> int64 (no
+ * Parquet type, unit dropped); everything else unchanged. */
+static inline struct hy_dtype rb_round_trip_type(const struct hy_dtype *t, int ts_unit)
+{
+	struct hy_dtype r = *t;
+	struct hy_error err = {0};
+	/* finer than ms: µs, or ns when the source is ns and ns mode is on */
+	enum hy_time_unit fine =
+		t->unit == HY_UNIT_NANO && ts_unit == HY_UNIT_NANO ? HY_UNIT_NANO : HY_UNIT_MICRO;
+
+	switch (t->id) {
+	case HY_TIME:
+		assert_int_equal(
+			hy_dtype_time(t->unit <= HY_UNIT_MILLI ? HY_UNIT_MILLI : fine, &r, &err),
+			0);
+		break;
+	case HY_TIMESTAMP:
+		assert_int_equal(hy_dtype_timestamp(fine, t->tz[0] != '\0' ? "UTC" : "", &r, &err),
+				 0);
+		break;
+	case HY_DURATION: r = hy_dtype_simple(HY_INT64); break;
+	default: break;
+	}
+	return r;
+}
+
+static inline void rb_fail_type(const char *name, const struct hy_dtype *want,
+				const struct hy_dtype *got)
+{
+	char w[64], g[64];
+
+	hy_dtype_format(want, w, sizeof w);
+	hy_dtype_format(got, g, sizeof g);
+	fail_msg("%s: reader type %s, round trip should give %s", name, g, w);
+}
+
+/* The stored bits of a float32/float64 value, read from the values buffer:
+ * widening through hy_column_get_f64 would quiet a signalling NaN on both
+ * sides alike and hide a reader that changes it. */
+static inline uint64_t rb_float_bits(const struct hy_column *col, int64_t row)
+{
+	size_t w = col->type.id == HY_FLOAT32 ? 4 : 8;
+	uint32_t b32;
+	uint64_t b64;
+
+	if (w == 4) {
+		memcpy(&b32, col->values->data + 4 * (col->offset + row), 4);
+		return b32;
+	}
+	memcpy(&b64, col->values->data + 8 * (col->offset + row), 8);
+	return b64;
+}
+
+/* Row `srow` of source column `src` against row `row` of read column `got`
+ * (whose type was already checked to be rb_round_trip_type(src)), by value. */
+static inline void rb_compare_value(const char *name, const struct hy_column *src, int64_t srow,
+				    const struct hy_column *got, int64_t row, int ts_unit)
+{
+	const struct hy_dtype *t = &src->type;
+	bool sn = hy_column_is_null(src, srow), gn = hy_column_is_null(got, row);
+
+	if (sn != gn)
+		fail_msg("%s: row %lld: null %d written, %d read back", name, (long long)srow, sn,
+			 gn);
+	if (sn)
+		return;
+	switch (t->id) {
+	case HY_NULL: break;
+	case HY_BOOL:
+		if (hy_column_get_bool(src, srow) != hy_column_get_bool(got, row))
+			fail_msg("%s: row %lld: bool differs", name, (long long)srow);
+		break;
+	case HY_INT8:
+	case HY_INT16:
+	case HY_INT32:
+	case HY_INT64:
+	case HY_DATE:
+	case HY_DURATION: {
+		int64_t w = hy_column_get_i64(src, srow), g = hy_column_get_i64(got, row);
+		if (w != g)
+			fail_msg("%s: row %lld: %lld written, %lld read back", name,
+				 (long long)srow, (long long)w, (long long)g);
+		break;
+	}
+	case HY_TIME:
+	case HY_TIMESTAMP: {
+		int64_t w = rb_time_conv(t, hy_column_get_i64(src, srow), ts_unit);
+		int64_t g = hy_column_get_i64(got, row);
+		if (w != g)
+			fail_msg("%s: row %lld: %lld expected (in %s), %lld read back", name,
+				 (long long)srow, (long long)w, hy_time_unit_name(got->type.unit),
+				 (long long)g);
+		break;
+	}
+	case HY_UINT8:
+	case HY_UINT16:
+	case HY_UINT32:
+	case HY_UINT64: {
+		uint64_t w = hy_column_get_u64(src, srow), g = hy_column_get_u64(got, row);
+		if (w != g)
+			fail_msg("%s: row %lld: %llu written, %llu read back", name,
+				 (long long)srow, (unsigned long long)w, (unsigned long long)g);
+		break;
+	}
+	case HY_FLOAT32:
+	case HY_FLOAT64: {
+		/* bitwise: NaN payloads and the sign of zero must survive */
+		uint64_t wb = rb_float_bits(src, srow), gb = rb_float_bits(got, row);
+		if (wb != gb)
+			fail_msg("%s: row %lld: float bits %llx written, %llx read back", name,
+				 (long long)srow, (unsigned long long)wb, (unsigned long long)gb);
+		break;
+	}
+	case HY_DECIMAL:
+		if (hy_column_get_decimal(src, srow) != hy_column_get_decimal(got, row))
+			fail_msg("%s: row %lld: decimal differs", name, (long long)srow);
+		break;
+	default: { /* string, binary, fixed binary, uuid: byte-exact */
+		struct hy_str w = hy_column_get_bytes(src, srow), g = hy_column_get_bytes(got, row);
+		if (w.len != g.len || (w.len > 0 && memcmp(w.ptr, g.ptr, w.len) != 0))
+			fail_msg("%s: row %lld: bytes differ (%zu written, %zu read back)", name,
+				 (long long)srow, (size_t)w.len, (size_t)g.len);
+		break;
+	}
+	}
+}
+
+/* Reads the file at `data`/`len` with hy_pq_reader_* (small batches, so
+ * batches inside a row group are walked too) and compares schema, types and
+ * every value with `batch`. */
+static inline void rb_check_reader(const void *data, size_t len, const struct hy_batch *batch,
+				   int ts_unit)
+{
+	struct hy_pq_source src;
+	struct hy_pq_reader *r = NULL;
+	struct hy_pq_reader_options ro = {.max_batch_rows = 1000};
+	struct hy_error err = {0};
+	struct hy_schema *rs;
+	size_t nf = hy_schema_nfields(batch->schema);
+	int64_t row = 0;
+
+	hy_pq_source_init_memory(&src, data, len);
+	if (hy_pq_reader_open(&r, &src, &ro, &err) != 0)
+		fail_msg("reader open: %s", err.msg);
+	assert_int_equal(hy_pq_reader_num_rows(r), batch->nrows);
+	rs = hy_pq_reader_schema(r);
+	assert_int_equal(hy_schema_nfields(rs), nf);
+	for (size_t c = 0; c < nf; c++) {
+		const struct hy_field *wf = hy_schema_field(batch->schema, c);
+		const struct hy_field *gf = hy_schema_field(rs, c);
+		struct hy_dtype want = rb_round_trip_type(&wf->type, ts_unit);
+
+		assert_string_equal(gf->name, wf->name);
+		if (!hy_dtype_eq(&gf->type, &want))
+			rb_fail_type(wf->name, &want, &gf->type);
+		/* OPTIONAL when nullable, and always for HY_NULL */
+		if (gf->nullable != (wf->nullable || wf->type.id == HY_NULL))
+			fail_msg("%s: nullable %d written, %d read back", wf->name, wf->nullable,
+				 gf->nullable);
+	}
+	for (;;) {
+		struct hy_batch *b = NULL;
+
+		if (hy_pq_reader_next_batch(r, &b, &err) != 0)
+			fail_msg("reader next_batch (row %lld): %s", (long long)row, err.msg);
+		if (b == NULL)
+			break;
+		assert_true(b->nrows > 0 && b->nrows <= ro.max_batch_rows);
+		assert_true(row + b->nrows <= batch->nrows);
+		for (size_t c = 0; c < nf; c++) {
+			const struct hy_column *sc = batch->cols[c], *gc = b->cols[c];
+			const char *name = hy_schema_field(batch->schema, c)->name;
+
+			assert_int_equal(gc->length, b->nrows);
+			for (int64_t i = 0; i < b->nrows; i++)
+				rb_compare_value(name, sc, row + i, gc, i, ts_unit);
+		}
+		row += b->nrows;
+		hy_batch_unref(b);
+	}
+	assert_int_equal(row, batch->nrows);
+	hy_pq_reader_close(r);
+}
+
 /* Every column of `batch` (the concatenation of what was written) against
- * the file at `data`/`len`. */
+ * the file at `data`/`len`: first physical values through the page reader,
+ * then hygge values through the streaming reader (rb_check_reader). */
 static inline void rb_check_batch(const void *data, size_t len, const struct hy_batch *batch,
 				  int ts_unit)
 {
@@ -329,6 +523,7 @@ static inline void rb_check_batch(const void *data, size_t len, const struct hy_
 		rb_free(&got);
 	}
 	hy_pq_metadata_destroy(md);
+	rb_check_reader(data, len, batch, ts_unit);
 }
 
 /* ---- writing ---- */

@@ -1111,6 +1111,156 @@ static struct hy_batch *small_batch(struct hy_schema **schema)
 	return gen_batch(*schema, 100, 5);
 }
 
+/* The streaming reader's view of the documented conversions, with expected
+ * values computed by hand rather than by rb_time_conv (which both passes of
+ * rb_check_batch share): zones of any kind (a name, an offset) become
+ * timestamp[us, UTC] with the same instant; s/ms are multiplied up; ns is
+ * floored to us (or kept in ns mode); time[s] is written as time[ms]; a
+ * duration comes back as a plain int64 in its own unit. */
+static void test_reader_conversions(void **state)
+{
+	static const struct {
+		const char *name;
+		enum hy_type_id id;
+		enum hy_time_unit unit;
+		const char *tz;
+		int64_t in[3];
+		const char *type_us, *type_ns; /* hy_dtype_format of the read type */
+		int64_t out_us[3], out_ns[3];
+	} cases[] = {
+		{"ts_s_oslo",
+		 HY_TIMESTAMP,
+		 HY_UNIT_SECOND,
+		 "Europe/Oslo",
+		 {-1, 1, 1700000000},
+		 "timestamp[us, UTC]",
+		 "timestamp[us, UTC]",
+		 {-1000000, 1000000, 1700000000000000},
+		 {-1000000, 1000000, 1700000000000000}},
+		{"ts_ms_plus",
+		 HY_TIMESTAMP,
+		 HY_UNIT_MILLI,
+		 "+05:30",
+		 {-1, 0, 123},
+		 "timestamp[us, UTC]",
+		 "timestamp[us, UTC]",
+		 {-1000, 0, 123000},
+		 {-1000, 0, 123000}},
+		{"ts_ns_minus",
+		 HY_TIMESTAMP,
+		 HY_UNIT_NANO,
+		 "-08:00",
+		 {-1, 1999, -1001},
+		 "timestamp[us, UTC]",
+		 "timestamp[ns, UTC]",
+		 {-1, 1, -2},
+		 {-1, 1999, -1001}},
+		{"ts_ns_naive",
+		 HY_TIMESTAMP,
+		 HY_UNIT_NANO,
+		 "",
+		 {-999, 999, 1000},
+		 "timestamp[us]",
+		 "timestamp[ns]",
+		 {-1, 0, 1},
+		 {-999, 999, 1000}},
+		{"time_s",
+		 HY_TIME,
+		 HY_UNIT_SECOND,
+		 NULL,
+		 {0, 1, 86399},
+		 "time[ms]",
+		 "time[ms]",
+		 {0, 1000, 86399000},
+		 {0, 1000, 86399000}},
+		{"time_ns",
+		 HY_TIME,
+		 HY_UNIT_NANO,
+		 NULL,
+		 {0, 1999, 86399999999999},
+		 "time[us]",
+		 "time[ns]",
+		 {0, 1, 86399999999},
+		 {0, 1999, 86399999999999}},
+		{"dur_s",
+		 HY_DURATION,
+		 HY_UNIT_SECOND,
+		 NULL,
+		 {-5, 0, 7},
+		 "int64",
+		 "int64",
+		 {-5, 0, 7},
+		 {-5, 0, 7}},
+	};
+	enum { N = sizeof(cases) / sizeof(cases[0]) };
+	struct hy_field f[N];
+	struct hy_column *cols[N];
+	struct hy_schema *s = NULL;
+	struct hy_batch *batch = NULL;
+	struct hy_error err = {0};
+
+	(void)state;
+	for (size_t c = 0; c < N; c++) {
+		struct hy_builder *b = NULL;
+
+		f[c].name = (char *)cases[c].name;
+		f[c].nullable = true;
+		if (cases[c].id == HY_TIMESTAMP)
+			assert_int_equal(
+				hy_dtype_timestamp(cases[c].unit, cases[c].tz, &f[c].type, &err),
+				0);
+		else if (cases[c].id == HY_TIME)
+			assert_int_equal(hy_dtype_time(cases[c].unit, &f[c].type, &err), 0);
+		else
+			assert_int_equal(hy_dtype_duration(cases[c].unit, &f[c].type, &err), 0);
+		assert_int_equal(hy_builder_create(&f[c].type, &b, &err), 0);
+		for (size_t i = 0; i < 3; i++)
+			assert_int_equal(hy_builder_append_i64(b, cases[c].in[i], &err), 0);
+		assert_int_equal(hy_builder_append_null(b, &err), 0);
+		assert_int_equal(hy_builder_finish(b, &cols[c], &err), 0);
+		hy_builder_destroy(b);
+	}
+	assert_int_equal(hy_schema_create(f, N, &s, &err), 0);
+	assert_int_equal(hy_batch_create(s, cols, 4, &batch, &err), 0);
+	for (int mode = 0; mode < 2; mode++) {
+		struct hy_pq_writer_options o;
+		struct hy_pq_source src;
+		struct hy_pq_reader *r = NULL;
+		struct hy_batch *got = NULL, *end = NULL;
+		struct out out;
+
+		hy_pq_writer_options_init(&o);
+		o.timestamp_unit = mode ? HY_UNIT_NANO : HY_UNIT_MICRO;
+		out_init(&out);
+		write_batches(&out, s, &o, &batch, 1);
+		rb_check_batch(out.buf.data, out.buf.len, batch, o.timestamp_unit);
+		hy_pq_source_init_memory(&src, out.buf.data, out.buf.len);
+		assert_int_equal(hy_pq_reader_open(&r, &src, NULL, &err), 0);
+		assert_int_equal(hy_pq_reader_next_batch(r, &got, &err), 0);
+		assert_non_null(got);
+		assert_int_equal(got->nrows, 4);
+		for (size_t c = 0; c < N; c++) {
+			char text[64];
+			const int64_t *want = mode ? cases[c].out_ns : cases[c].out_us;
+
+			hy_dtype_format(&hy_schema_field(got->schema, c)->type, text, sizeof text);
+			assert_string_equal(text, mode ? cases[c].type_ns : cases[c].type_us);
+			for (int64_t i = 0; i < 3; i++)
+				assert_int_equal(hy_column_get_i64(got->cols[c], i), want[i]);
+			assert_true(hy_column_is_null(got->cols[c], 3));
+		}
+		hy_batch_unref(got);
+		assert_int_equal(hy_pq_reader_next_batch(r, &end, &err), 0);
+		assert_null(end);
+		hy_pq_reader_close(r);
+		out_free(&out);
+	}
+	for (size_t c = 0; c < N; c++)
+		hy_column_unref(cols[c]);
+	hy_batch_unref(batch);
+	hy_schema_unref(s);
+}
+
 static void test_sink_enospc(void **state)
 {
 	struct hy_schema *schema;
@@ -1289,6 +1439,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_row_groups_and_slices),
 	cmocka_unit_test(test_empty_table),
 	cmocka_unit_test(test_truncation_warning),
+	cmocka_unit_test(test_reader_conversions),
 	cmocka_unit_test(test_sink_enospc),
 	cmocka_unit_test(test_sink_file),
 	cmocka_unit_test(test_state_errors),
