@@ -35,11 +35,11 @@
 static const char *const format_names[] = {"parquet", "csv", "ndjson"};
 
 struct hy_home {
-	char *flow;      /* log scope */
-	char *root;      /* the resolved path */
-	int format;      /* enum hy_file_format */
+	char *flow; /* log scope */
+	char *root; /* the resolved path */
+	int format; /* enum hy_file_format */
 	int64_t batch_size;
-	char **files;    /* sorted; the one being read is files[next - 1] */
+	char **files; /* sorted; the one being read is files[next - 1] */
 	size_t nfiles, cap, next;
 	struct hy_local_read_opts opts;
 	struct hy_schema *csv_schema; /* shared by the CSV files; NULL until opened */
@@ -215,8 +215,8 @@ static int home_open(struct hy_home **out, const void *config,
 		goto fail;
 	if (h->format == HY_FORMAT_CSV && (rc = csv_schema(h, err)) != 0)
 		goto fail;
-	hy_log_debug(h->flow, "Reading %zu %s file(s) from %s", h->nfiles,
-		     format_names[h->format], h->root);
+	hy_log_debug(h->flow, "Reading %zu %s file(s) from %s", h->nfiles, format_names[h->format],
+		     h->root);
 	*out = h;
 	return 0;
 fail:
@@ -236,8 +236,8 @@ static int open_next(struct hy_home *h, bool *opened, struct hy_error *err)
 			continue;
 		switch (h->format) {
 		case HY_FORMAT_CSV:
-			HY_TRY(hy_csv_reader_open_schema(&h->csv, path, &h->opts.csv,
-							 h->csv_schema, err));
+			HY_TRY(hy_csv_reader_open_schema(&h->csv, path, &h->opts.csv, h->csv_schema,
+							 err));
 			break;
 		case HY_FORMAT_NDJSON:
 			HY_TRY(hy_ndjson_reader_open(&h->ndjson, path, &h->opts.ndjson, err));

@@ -107,8 +107,8 @@ int hy__local_read_opts_init(struct hy_local_read_opts *o, const struct hy_cfg_n
 		node = hy_cfg_map_get(fo, "schema");
 	if (node != NULL && node->kind != HY_CFG_NULL) {
 		size_t mark = hy_cfg_path_push(&path, hy_cfg_map_get(fo, "schema_overrides") != NULL
-								 ? "schema_overrides"
-								 : "schema");
+							      ? "schema_overrides"
+							      : "schema");
 
 		HY_TRY(read_overrides(o, node, &path, err));
 		hy_cfg_path_pop(&path, mark);

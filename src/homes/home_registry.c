@@ -81,8 +81,7 @@ bool hy_home_unregister(const char *type)
 /* The home types built into hygge, in the order `hygge debug` lists them.
  * Each type's file exports its ops table; add it here. */
 static const struct hy_home_ops *const builtin[] = {
-	&hy_home_parquet_ops,
-	&hy_home_local_ops,
+	&hy_home_parquet_ops, &hy_home_local_ops,
 	/* mssql, postgres come with their engines */
 };
 

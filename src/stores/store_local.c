@@ -69,8 +69,8 @@ static int make_dirs(const char *path, struct hy_error *err)
 			continue;
 		*p = '\0';
 		if (mkdir(copy, 0755) != 0 && errno != EEXIST)
-			rc = hy_error_set_errno(err, HY_EIO, errno, "Failed to create directories: %s",
-						copy);
+			rc = hy_error_set_errno(err, HY_EIO, errno,
+						"Failed to create directories: %s", copy);
 		if (end)
 			break;
 		*p = '/';
@@ -314,7 +314,8 @@ static int list_old(const struct hy_store *s, char ***out, size_t *n, struct hy_
 		    !S_ISREG(st.st_mode))
 			continue;
 		if (*n == cap) {
-			char **grown = hy_realloc(*out, (cap = cap ? cap * 2 : 16) * sizeof(char *));
+			char **grown =
+				hy_realloc(*out, (cap = cap ? cap * 2 : 16) * sizeof(char *));
 
 			if (grown == NULL) {
 				rc = hy_error_set(err, HY_ENOMEM, "out of memory");

@@ -48,8 +48,8 @@ int hy__local_write_opts_init(struct hy_local_write_opts *o, const struct hy_fil
 			       err);
 }
 
-static int write_csv(const char *path, const struct hy_local_write_opts *o,
-		     struct hy_batch *batch, struct hy_error *err)
+static int write_csv(const char *path, const struct hy_local_write_opts *o, struct hy_batch *batch,
+		     struct hy_error *err)
 {
 	struct hy_csv_writer *w = NULL;
 	int rc = hy_csv_writer_open(&w, path, batch->schema, &o->csv, err);

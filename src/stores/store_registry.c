@@ -82,9 +82,7 @@ bool hy_store_unregister(const char *type)
 /* The store types built into hygge, in the order `hygge debug` lists them.
  * Each type's file exports its ops table; add it here. */
 static const struct hy_store_ops *const builtin[] = {
-	&hy_store_parquet_ops,
-	&hy_store_local_ops,
-	&hy_store_sqlite_ops,
+	&hy_store_parquet_ops, &hy_store_local_ops, &hy_store_sqlite_ops,
 	/* mssql, postgres, adls, onelake, open_mirroring bind their engines here */
 };
 

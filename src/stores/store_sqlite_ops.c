@@ -104,7 +104,7 @@ static int sqlite_finish(struct hy_store *s, struct hy_error *err)
 static enum hy_failure_class sqlite_classify(const struct hy_error *err)
 {
 	return err != NULL && hy_sqlite_status_is_transient(err->code) ? HY_FAILURE_TRANSIENT
-								      : HY_FAILURE_TERMINAL;
+								       : HY_FAILURE_TERMINAL;
 }
 
 const struct hy_store_ops hy_store_sqlite_ops = {
