@@ -103,7 +103,8 @@ static void say_start(const struct cli_run_options *o)
 	int rc;
 
 	hy_buf_init(&b, 1u << 20);
-	rc = hy_buf_appendf(&b, &err, "%s", o->nfilter ? "Starting flows: " : "Starting all flows...");
+	rc = hy_buf_appendf(&b, &err, "%s",
+			    o->nfilter ? "Starting flows: " : "Starting all flows...");
 	for (size_t i = 0; rc == 0 && i < o->nfilter; i++)
 		rc = hy_buf_appendf(&b, &err, "%s%s", i ? ", " : "", o->filter[i]);
 	if (o->json)
@@ -180,8 +181,8 @@ int cli_run_flows(const struct hy_workspace *ws, const struct cli_run_options *o
 	char *log_path = NULL;
 	int code = 1;
 
-	if (hy_workspace_require_runtimes(ws, &err) != 0 ||
-	    hy_homes_register_builtin(&err) != 0 || hy_stores_register_builtin(&err) != 0) {
+	if (hy_workspace_require_runtimes(ws, &err) != 0 || hy_homes_register_builtin(&err) != 0 ||
+	    hy_stores_register_builtin(&err) != 0) {
 		printf("Error: %s\n", err.msg);
 		return 1;
 	}

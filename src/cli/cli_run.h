@@ -8,8 +8,8 @@
 #include "hygge/workspace.h"
 
 struct cli_run_options {
-	bool verbose; /* debug lines in the log */
-	bool json;    /* --log-format json: JSON lines and a final summary object */
+	bool verbose;              /* debug lines in the log */
+	bool json;                 /* --log-format json: JSON lines and a final summary object */
 	const char *const *filter; /* the --flow/--entity names, for "Starting flows: a, b" */
 	size_t nfilter;
 };
