@@ -95,7 +95,8 @@ static const struct hy_store_ops *store_ops(void)
 
 static struct hy_endpoint_context ctx(enum hy_run_type run_type)
 {
-	return (struct hy_endpoint_context){.flow_name = "t", .base_flow = "t", .run_type = run_type};
+	return (struct hy_endpoint_context){
+		.flow_name = "t", .base_flow = "t", .run_type = run_type};
 }
 
 /* ---- home ---- */
@@ -128,8 +129,8 @@ static void test_home_batches_never_span_files(void **state)
 	setup();
 	write_text("in/b.csv", "id\n1\n2\n3\n4\n5\n");
 	write_text("in/a/z.csv", "id\n10\n11\n12\n");
-	write_text("in/c.csv", "id\n");   /* header only: no rows */
-	write_text("in/d.csv", "");       /* empty: no rows */
+	write_text("in/c.csv", "id\n");    /* header only: no rows */
+	write_text("in/d.csv", "");        /* empty: no rows */
 	write_text("in/notes.txt", "x\n"); /* not csv */
 	c = home_cfg("in", HY_FORMAT_CSV, 2, path);
 	assert_non_null(ops);
