@@ -150,7 +150,7 @@ static int run_flows(const struct hy_workspace *ws, const struct cli_run_options
 		printf("Error: out of memory\n");
 		return 1;
 	}
-	if ((rc = hy_coordinator_create(specs, ws->nflows, &ro, &coord, &err)) != 0) {
+	if (hy_coordinator_create(specs, ws->nflows, &ro, &coord, &err) != 0) {
 		hy_free(specs);
 		printf("Error: %s\n", err.msg);
 		return 1;
