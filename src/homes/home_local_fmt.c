@@ -4,6 +4,7 @@
 
 #include "home_local_int.h"
 #include "hygge/alloc.h"
+#include "hygge/parquet.h"
 
 static int read_nulls(struct hy_local_read_opts *o, const struct hy_cfg_node *node,
 		      struct hy_cfg_path *path, struct hy_error *err)
@@ -123,7 +124,37 @@ void hy__local_read_opts_reset(struct hy_local_read_opts *o)
 	memset(o, 0, sizeof(*o));
 }
 
-/* ---- parquet ---- */
+/* ---- parquet ----
+ * The streaming reader (hy_pq_reader_*) declares HY_PQ_DEFAULT_BATCH_ROWS in
+ * hygge/parquet.h; until a build has it, format parquet is refused. */
+
+#ifdef HY_PQ_DEFAULT_BATCH_ROWS
+
+int hy__local_pq_available(struct hy_error *err)
+{
+	(void)err;
+	return 0;
+}
+
+int hy__local_pq_open(struct hy_pq_reader **out, const char *path, int64_t batch_size,
+		      struct hy_error *err)
+{
+	struct hy_pq_reader_options o = {.max_batch_rows = batch_size};
+
+	return hy_pq_reader_open_file(out, path, &o, err);
+}
+
+int hy__local_pq_next(struct hy_pq_reader *r, struct hy_batch **out, struct hy_error *err)
+{
+	return hy_pq_reader_next_batch(r, out, err);
+}
+
+void hy__local_pq_close(struct hy_pq_reader *r)
+{
+	hy_pq_reader_close(r);
+}
+
+#else
 
 int hy__local_pq_available(struct hy_error *err)
 {
@@ -151,3 +182,5 @@ void hy__local_pq_close(struct hy_pq_reader *r)
 {
 	(void)r;
 }
+
+#endif

@@ -479,7 +479,7 @@ static int store_open(struct hy_store **out, const void *config,
 	s->run_type = ctx->run_type;
 	if ((rc = open_paths(s, fc, ctx, err)) != 0)
 		goto fail;
-	if ((rc = hy__local_write_opts_init(&s->wopts, fc, err)) != 0)
+	if ((rc = hy__local_write_opts_init(&s->wopts, fc, s->flow, err)) != 0)
 		goto fail;
 	if (s->format == HY_FORMAT_PARQUET && (rc = hy__local_pq_writer_available(err)) != 0)
 		goto fail;

@@ -3,7 +3,15 @@
 #include <string.h>
 
 #include "hygge/config.h"
+#include "hygge/log.h"
 #include "store_local_int.h"
+
+/* The parquet writer (hy_pq_writer_*, hygge/parquet_writer.h): CMake
+ * defines HY_HAVE_PQ_WRITER when the tree has it; until then format parquet
+ * is refused. */
+#ifdef HY_HAVE_PQ_WRITER
+#include "hygge/parquet_writer.h"
+#endif
 
 static const char *const codecs[] = {"snappy", "gzip", "lz4", "brotli", "zstd", NULL};
 
@@ -27,8 +35,40 @@ static int read_char(const struct hy_cfg_node *map, const char *key, struct hy_c
 	return 0;
 }
 
+/* The parquet options as the writer reads them; a bad value is reported
+ * with the config's place. */
+static int parse_parquet(struct hy_local_write_opts *o, const struct hy_cfg_node *fo,
+			 struct hy_cfg_path *path, struct hy_error *err)
+{
+#ifdef HY_HAVE_PQ_WRITER
+	const char *key = "compression";
+	int rc = hy_pq_codec_parse(o->compression, &o->pq_codec, &o->pq_level, err);
+
+	if (rc == 0 && o->timestamp_unit != NULL) {
+		key = "timestamp_unit";
+		rc = hy_pq_timestamp_unit_parse(o->timestamp_unit, &o->pq_unit, err);
+	}
+	if (rc != 0 && hy_cfg_map_get(fo, key) != NULL) {
+		char mark[256];
+		size_t at = hy_cfg_path_push(path, key);
+
+		hy_cfg_mark_format(hy_cfg_map_get(fo, key), mark, sizeof(mark));
+		hy_error_prefix(err, "%s: %s", mark, path->text);
+		hy_cfg_path_pop(path, at);
+		return HY_ECONFIG;
+	}
+	return rc;
+#else
+	(void)o;
+	(void)fo;
+	(void)path;
+	(void)err;
+	return 0;
+#endif
+}
+
 int hy__local_write_opts_init(struct hy_local_write_opts *o, const struct hy_file_cfg *fc,
-			      struct hy_error *err)
+			      const char *flow, struct hy_error *err)
 {
 	const struct hy_cfg_node *fo = fc->format_options;
 	struct hy_cfg_path path;
@@ -36,16 +76,21 @@ int hy__local_write_opts_init(struct hy_local_write_opts *o, const struct hy_fil
 
 	memset(o, 0, sizeof(*o));
 	hy_csv_options_init(&o->csv);
-	o->compression = fc->compression;
-	if (fo == NULL)
-		return 0;
+	o->flow = flow;
+	o->compression =
+		fc->compression >= 0 && fc->compression < 5 ? codecs[fc->compression] : "snappy";
 	hy_cfg_path_init(&path, "store.format_options");
-	HY_TRY(read_char(fo, "separator", &path, &o->csv.separator, err));
-	HY_TRY(read_char(fo, "quote_char", &path, &o->csv.quote_char, err));
-	HY_TRY(hy_cfg_get_bool(fo, "has_header", &path, true, &header, err));
-	HY_TRY(hy_cfg_get_bool(fo, "include_header", &path, header, &o->csv.has_header, err));
-	return hy_cfg_get_enum(fo, "compression", &path, codecs, o->compression, &o->compression,
-			       err);
+	if (fo != NULL) {
+		HY_TRY(read_char(fo, "separator", &path, &o->csv.separator, err));
+		HY_TRY(read_char(fo, "quote_char", &path, &o->csv.quote_char, err));
+		HY_TRY(hy_cfg_get_bool(fo, "has_header", &path, true, &header, err));
+		HY_TRY(hy_cfg_get_bool(fo, "include_header", &path, header, &o->csv.has_header,
+				       err));
+		HY_TRY(hy_cfg_get_str(fo, "compression", &path, o->compression, &o->compression,
+				      err));
+		HY_TRY(hy_cfg_get_str(fo, "timestamp_unit", &path, NULL, &o->timestamp_unit, err));
+	}
+	return parse_parquet(o, fo, &path, err);
 }
 
 static int write_csv(const char *path, const struct hy_local_write_opts *o, struct hy_batch *batch,
@@ -75,11 +120,68 @@ static int write_ndjson(const char *path, struct hy_batch *batch, struct hy_erro
 	return rc;
 }
 
+#ifdef HY_HAVE_PQ_WRITER
+
+static void pq_warn(void *ctx, const char *message)
+{
+	hy_log_warn(ctx, "%s", message);
+}
+
+int hy__local_pq_writer_available(struct hy_error *err)
+{
+	(void)err;
+	return 0;
+}
+
+/* One parquet file: the writer's file sink writes <path>.hygge-tmp-<pid> and
+ * renames it to `path` at finish, so even the staged file is never seen half
+ * written. */
+static int write_parquet(const char *path, const struct hy_local_write_opts *o,
+			 struct hy_batch *batch, struct hy_error *err)
+{
+	struct hy_pq_writer_options po;
+	struct hy_pq_sink sink;
+	struct hy_pq_writer *w = NULL;
+	int rc;
+
+	memset(&sink, 0, sizeof(sink));
+	hy_pq_writer_options_init(&po);
+	po.codec = o->pq_codec;
+	po.level = o->pq_level;
+	if (o->timestamp_unit != NULL)
+		po.timestamp_unit = o->pq_unit;
+	po.warn = pq_warn;
+	po.warn_ctx = (void *)o->flow;
+	rc = hy_pq_sink_open_file(&sink, path, err);
+	if (rc == 0)
+		rc = hy_pq_writer_open(&w, batch->schema, &po, &sink, err);
+	if (rc == 0)
+		rc = hy_pq_writer_write(w, batch, err);
+	if (rc == 0)
+		rc = hy_pq_writer_finish(w, err);
+	hy_pq_writer_close(w);
+	hy_pq_sink_close(&sink);
+	return rc;
+}
+
+#else
+
 int hy__local_pq_writer_available(struct hy_error *err)
 {
 	return hy_error_set(err, HY_EUNSUPPORTED,
 			    "format 'parquet' is not available in this build yet");
 }
+
+static int write_parquet(const char *path, const struct hy_local_write_opts *o,
+			 struct hy_batch *batch, struct hy_error *err)
+{
+	(void)path;
+	(void)o;
+	(void)batch;
+	return hy__local_pq_writer_available(err);
+}
+
+#endif
 
 int hy__local_write_file(const char *path, int format, const struct hy_local_write_opts *o,
 			 struct hy_batch *batch, struct hy_error *err)
@@ -87,6 +189,6 @@ int hy__local_write_file(const char *path, int format, const struct hy_local_wri
 	switch (format) {
 	case HY_FORMAT_CSV: return write_csv(path, o, batch, err);
 	case HY_FORMAT_NDJSON: return write_ndjson(path, batch, err);
-	default: return hy__local_pq_writer_available(err);
+	default: return write_parquet(path, o, batch, err);
 	}
 }

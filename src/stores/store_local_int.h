@@ -12,14 +12,20 @@
 
 /* From `format_options` (Polars' keyword names): CSV separator, quote_char,
  * include_header (alias has_header); parquet compression (beats the store's
- * `compression`). Unknown keys are ignored (behaviour.md §2.10). */
+ * `compression`; also "zstd:9", "none") and timestamp_unit ("us" default,
+ * "ns"). Unknown keys are ignored (behaviour.md §2.10). Strings borrow from
+ * the configuration; `flow` (the log scope of writer warnings) from the
+ * caller. */
 struct hy_local_write_opts {
 	struct hy_csv_options csv;
-	int compression; /* enum hy_compression */
+	const char *compression;         /* codec name as written */
+	const char *timestamp_unit;      /* NULL: the writer's default */
+	int pq_codec, pq_level, pq_unit; /* parsed at init when the writer is built in */
+	const char *flow;
 };
 
 int hy__local_write_opts_init(struct hy_local_write_opts *o, const struct hy_file_cfg *fc,
-			      struct hy_error *err) HY_WUR;
+			      const char *flow, struct hy_error *err) HY_WUR;
 
 /* Creates `path` (which must not exist) holding the rows of `batch` in
  * `format` (enum hy_file_format). On failure the file may be left behind
