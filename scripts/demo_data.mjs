@@ -3,10 +3,10 @@
 // run writes the same rows. About a million rows in three entities of
 // different shapes:
 //   customers  100,000 rows  CSV, one file       ids, names, dates, booleans, doubles, nulls
-//   orders     600,000 rows  in 4 files          timestamps, decimals, small integers
-//   events     300,000 rows  one file            UTC timestamps, text with quotes and emoji
+//   orders     600,000 rows  CSV, 4 files        timestamps, amounts, small integers
+//   events     300,000 rows  parquet, one file   UTC timestamps, text with quotes and emoji
 // usage: node scripts/demo_data.mjs DATA_DIR [parquet]
-//   With `parquet`, orders and events are written as parquet (else CSV and NDJSON).
+//   Without `parquet` (a build without the parquet reader) events are NDJSON.
 import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -38,7 +38,7 @@ await con.run(`COPY (
 
 for (let part = 0; part < 4; part++) {
   const lo = part * 150000 + 1;
-  const file = join(dir, `shop/orders/orders-${part + 1}.${parquet ? 'parquet' : 'csv'}`);
+  const file = join(dir, `shop/orders/orders-${part + 1}.csv`);
   await con.run(`COPY (
     SELECT i AS order_id,
            (hash(i) % 100000)::BIGINT + 1 AS customer_id,
@@ -47,7 +47,7 @@ for (let part = 0; part < 4; part++) {
            ((hash(i * 19) % 5) + 1)::INTEGER AS quantity,
            round((hash(i * 23) % 50000) / 100.0, 2) AS amount
     FROM range(${lo}, ${lo + 150000}) t(i)
-  ) TO ${q(file)} (${parquet ? 'FORMAT parquet, COMPRESSION zstd' : 'HEADER'})`);
+  ) TO ${q(file)} (HEADER)`);
 }
 
 const events = join(dir, `events/events.${parquet ? 'parquet' : 'ndjson'}`);
