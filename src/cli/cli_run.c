@@ -63,6 +63,7 @@ static int setup_logging(const struct hy_workspace *ws, const struct cli_run_opt
 		.colour = getenv("NO_COLOR") != NULL ? HY_LOG_COLOUR_NEVER : HY_LOG_COLOUR_AUTO,
 		.level = o->verbose ? HY_LOG_DEBUG : HY_LOG_INFO,
 		.file_format = HY_LOG_TEXT,
+		.emoji_on_terminal_only = true,
 	};
 
 	*log_path = hy_asprintf("%s/logs/hygge.log", ws->root);
