@@ -7,10 +7,13 @@
  * with 130, as docs/internals/run.md asks. */
 #include "cli_run.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hygge/alloc.h"
@@ -129,6 +132,103 @@ static void print_json_summary(const struct hy_run_result *r)
 	hy_buf_reset(&b);
 }
 
+/* ---- progress lines ----
+ * While flows run, one line every HY_PROGRESS_DEFAULT_S seconds (the
+ * environment variable HYGGE_PROGRESS_INTERVAL changes it, 0 turns it off):
+ * how many flows are done, running and waiting, rows so far and the rate. A
+ * plain log line rather than a live one: it goes to the log file and to
+ * schedulers alike, and never fights with the other lines for the terminal. */
+
+#define HY_PROGRESS_DEFAULT_S 10.0
+
+struct ticker {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond; /* CLOCK_MONOTONIC */
+	bool stop;           /* lock */
+	bool started;
+	double period_s;
+	struct hy_coordinator *coord;
+};
+
+static void log_progress(struct hy_coordinator *coord)
+{
+	struct hy_run_progress p;
+	char rows[32], rate[32];
+
+	hy_coordinator_progress(coord, NULL, 0, &p);
+	if (p.running == 0)
+		return;
+	hy_log_info(NULL,
+		    "⏳ Progress: %zu of %zu flows done, %zu running, %zu waiting · %s rows · "
+		    "%s rows/s · %.1fs",
+		    p.done, p.nflows, p.running, p.waiting, hy_run_format_count(p.rows, rows),
+		    hy_run_format_count((int64_t)(p.rows_per_s + 0.5), rate), p.elapsed_s);
+}
+
+static void *ticker_main(void *arg)
+{
+	struct ticker *t = arg;
+	struct timespec next;
+
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	pthread_mutex_lock(&t->lock);
+	while (!t->stop) {
+		double whole = (double)(long)t->period_s;
+
+		next.tv_sec += (time_t)whole;
+		next.tv_nsec += (long)((t->period_s - whole) * 1e9);
+		if (next.tv_nsec >= 1000000000L) {
+			next.tv_sec++;
+			next.tv_nsec -= 1000000000L;
+		}
+		while (!t->stop && pthread_cond_timedwait(&t->cond, &t->lock, &next) != ETIMEDOUT)
+			;
+		if (t->stop)
+			break;
+		pthread_mutex_unlock(&t->lock);
+		log_progress(t->coord); /* never under our lock */
+		pthread_mutex_lock(&t->lock);
+	}
+	pthread_mutex_unlock(&t->lock);
+	return NULL;
+}
+
+static void ticker_start(struct ticker *t, struct hy_coordinator *coord)
+{
+	const char *env = getenv("HYGGE_PROGRESS_INTERVAL");
+	pthread_condattr_t attr;
+
+	memset(t, 0, sizeof(*t));
+	t->coord = coord;
+	t->period_s = env != NULL ? strtod(env, NULL) : HY_PROGRESS_DEFAULT_S;
+	if (!(t->period_s >= 0.05 && t->period_s <= 86400))
+		return; /* 0 (or nonsense): no progress lines */
+	pthread_mutex_init(&t->lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&t->cond, &attr);
+	pthread_condattr_destroy(&attr);
+	t->started = pthread_create(&t->thread, NULL, ticker_main, t) == 0;
+	if (!t->started) {
+		pthread_cond_destroy(&t->cond);
+		pthread_mutex_destroy(&t->lock);
+	}
+}
+
+static void ticker_stop(struct ticker *t)
+{
+	if (!t->started)
+		return;
+	pthread_mutex_lock(&t->lock);
+	t->stop = true;
+	pthread_mutex_unlock(&t->lock);
+	pthread_cond_signal(&t->cond);
+	pthread_join(t->thread, NULL);
+	pthread_cond_destroy(&t->cond);
+	pthread_mutex_destroy(&t->lock);
+}
+
 /* Runs the flows; returns the exit code. */
 static int run_flows(const struct hy_workspace *ws, const struct cli_run_options *o,
 		     struct hy_cancel *token)
@@ -143,6 +243,7 @@ static int run_flows(const struct hy_workspace *ws, const struct cli_run_options
 	struct hy_flow_spec *specs = make_specs(ws);
 	struct hy_coordinator *coord = NULL;
 	struct saved_handlers saved;
+	struct ticker ticker;
 	struct hy_error err = {0};
 	const struct hy_run_result *r;
 	int rc, code;
@@ -157,7 +258,9 @@ static int run_flows(const struct hy_workspace *ws, const struct cli_run_options
 		return 1;
 	}
 	install_handlers(token, &saved);
+	ticker_start(&ticker, coord);
 	rc = hy_coordinator_run(coord, &err);
+	ticker_stop(&ticker);
 	remove_handlers(&saved);
 	r = hy_coordinator_result(coord);
 	code = r != NULL ? hy_run_exit_code(r) : 1;
