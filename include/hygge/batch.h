@@ -49,6 +49,11 @@ struct hy_rcbuf {
  * zeroed too) with one reference. Free
  * with hy_rcbuf_unref(). NULL when out of memory. */
 struct hy_rcbuf *hy_rcbuf_create(int64_t size);
+/* Takes over `data` (from hy_malloc/hy_realloc, e.g. hy_buf_detach()) as a
+ * buffer of `size` bytes with one reference; hy_free() releases it with the
+ * last one. Such bytes have malloc's alignment (16), not 64. NULL when out of
+ * memory, and `data` is freed then. */
+struct hy_rcbuf *hy_rcbuf_adopt(void *data, int64_t size);
 struct hy_rcbuf *hy_rcbuf_ref(struct hy_rcbuf *buf);
 void hy_rcbuf_unref(struct hy_rcbuf *buf);
 
@@ -89,6 +94,16 @@ void hy_column_unref(struct hy_column *col);
 int hy_column_slice(struct hy_column *col, int64_t offset, int64_t len, struct hy_column **out,
 		    struct hy_error *err) HY_WUR;
 
+/* A plain column over buffers a producer filled in place (a format reader
+ * decoding straight into columns). Takes over the references passed in, also
+ * on failure. Checked (HY_EINVAL with a message): the type validates;
+ * `values` holds `length` values (bits for bool, the byte width otherwise;
+ * length + 1 non-decreasing int32 offsets from 0 for string/binary, whose
+ * last one is within `data`); `validity`, when not NULL, holds length bits;
+ * HY_NULL takes no buffers. null_count < 0 counts the validity bitmap. */
+int hy_column_create(const struct hy_dtype *type, int64_t length, int64_t null_count,
+		     struct hy_rcbuf *validity, struct hy_rcbuf *values, struct hy_rcbuf *data,
+		     struct hy_column **out, struct hy_error *err) HY_WUR;
 /* Dictionary form from int32 `indices` (a plain HY_INT32 column whose
  * non-null values must lie in [0, dictionary->length)) and a plain string or
  * binary `dictionary` without nulls. Shares both columns' buffers (takes its

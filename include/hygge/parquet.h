@@ -390,4 +390,63 @@ const char *hy_pq_type_name(int type);
 const char *hy_pq_codec_name(int codec);
 const char *hy_pq_encoding_name(int encoding);
 
+/* ---- the streaming reader (pq_reader.c, pq_types.c) ----
+ *
+ * Reads a file row group by row group into hygge batches: the projected
+ * column chunks of one row group are decoded (in parallel on `pool` when
+ * given) straight into hygge columns, then handed out as zero-copy slices of
+ * at most max_batch_rows rows. Memory is bounded by the decoded projected
+ * columns of one row group plus one page of scratch per column.
+ * Columns: every leaf not under a REPEATED field (struct fields flattened to
+ * "a.b"); a LIST/MAP leaf in the projection is HY_EUNSUPPORTED naming it.
+ * Types: hy_pq_leaf_dtype() (docs/types.md, "Parquet"). */
+struct hy_batch;
+struct hy_dtype;
+struct hy_pool;
+struct hy_schema;
+
+#define HY_PQ_DEFAULT_BATCH_ROWS 65536
+
+struct hy_pq_reader_options {
+	const char *const *columns; /* projection: leaf paths ("a.b") or structs ("a": all its
+				     * leaves), in output order; each leaf at most once */
+	size_t num_columns;         /* 0 = every leaf, in file order */
+	int64_t max_batch_rows;     /* <= 0: HY_PQ_DEFAULT_BATCH_ROWS */
+	bool verify_crc;            /* check page CRCs when present */
+	struct hy_pool
+		*pool; /* decode the column chunks of a row group in parallel; NULL = serial */
+};
+
+struct hy_pq_reader;
+
+/* Opens a reader over `src` (borrowed: it must outlive the reader) with
+ * `opts` (NULL = defaults); reads and checks the footer and maps the schema.
+ * HY_ENOTFOUND for a projected name that is no leaf nor struct, HY_EINVAL for
+ * a leaf projected twice, HY_EUNSUPPORTED for a projected LIST/MAP leaf. *out is the caller's:
+ * hy_pq_reader_close(). */
+int hy_pq_reader_open(struct hy_pq_reader **out, const struct hy_pq_source *src,
+		      const struct hy_pq_reader_options *opts, struct hy_error *err) HY_WUR;
+/* The same over a local file (the reader owns the source). Messages do not
+ * repeat the path: the caller names the file. */
+int hy_pq_reader_open_file(struct hy_pq_reader **out, const char *path,
+			   const struct hy_pq_reader_options *opts, struct hy_error *err) HY_WUR;
+/* Borrowed; valid while the reader lives. */
+struct hy_schema *hy_pq_reader_schema(const struct hy_pq_reader *r);
+const struct hy_pq_metadata *hy_pq_reader_metadata(const struct hy_pq_reader *r);
+/* Rows of the file: the sum of the row groups' num_rows. */
+int64_t hy_pq_reader_num_rows(const struct hy_pq_reader *r);
+/* The next batch (one reference, the caller's), or *out = NULL at the end.
+ * Never more than max_batch_rows rows; a batch does not span row groups. */
+int hy_pq_reader_next_batch(struct hy_pq_reader *r, struct hy_batch **out,
+			    struct hy_error *err) HY_WUR;
+void hy_pq_reader_close(struct hy_pq_reader *r);
+
+/* The hygge type of leaf `leaf` (parquet.md section 8: logicalType first,
+ * then converted_type, then the physical type). When the annotation cannot
+ * be honoured (unknown logical type, a decimal past 38 digits, a mismatch with
+ * the physical type) the physical type's mapping is used and `note` (when not
+ * NULL) says why; otherwise note is "". */
+int hy_pq_leaf_dtype(const struct hy_pq_metadata *md, size_t leaf, struct hy_dtype *out, char *note,
+		     size_t note_size, struct hy_error *err) HY_WUR;
+
 #endif /* HYGGE_PARQUET_H */

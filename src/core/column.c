@@ -89,6 +89,15 @@ struct hy_rcbuf *hy_rcbuf_create(int64_t size)
 	return buf;
 }
 
+struct hy_rcbuf *hy_rcbuf_adopt(void *data, int64_t size)
+{
+	struct hy_rcbuf *buf = hy__rcbuf_wrap(data, size < 0 ? 0 : size, NULL, NULL);
+
+	if (buf == NULL)
+		hy_free(data);
+	return buf;
+}
+
 struct hy_rcbuf *hy_rcbuf_ref(struct hy_rcbuf *buf)
 {
 	if (buf != NULL)
@@ -190,6 +199,72 @@ int hy_column_slice(struct hy_column *col, int64_t offset, int64_t len, struct h
 	return hy__column_create(&col->type, len, col->offset + offset, nulls,
 				 hy_rcbuf_ref(col->validity), hy_rcbuf_ref(col->values),
 				 hy_rcbuf_ref(col->data), hy_column_ref(col->dictionary), out, err);
+}
+
+static int check_buffers(const struct hy_dtype *type, int64_t length,
+			 const struct hy_rcbuf *validity, const struct hy_rcbuf *values,
+			 const struct hy_rcbuf *data, struct hy_error *err)
+{
+	int64_t need;
+
+	HY_TRY(hy_dtype_validate(type, err));
+	if (length < 0 || length > HY_MAX_COLUMN_ROWS)
+		return hy_error_set(err, HY_EINVAL, "a column of %lld rows", (long long)length);
+	if (type->id == HY_NULL) {
+		if (validity != NULL || values != NULL || data != NULL)
+			return hy_error_set(err, HY_EINVAL, "a null column takes no buffers");
+		return 0;
+	}
+	if (validity != NULL && validity->size < (length + 7) / 8)
+		return hy_error_set(err, HY_EINVAL, "validity of %lld bytes for %lld rows",
+				    (long long)validity->size, (long long)length);
+	if (values == NULL)
+		return hy_error_set(err, HY_EINVAL, "a %s column needs a values buffer",
+				    hy_type_name(type->id));
+	if (hy_dtype_is_var_width(type)) {
+		const int32_t *off = (const int32_t *)(const void *)values->data;
+
+		if (values->size < (length + 1) * 4)
+			return hy_error_set(err, HY_EINVAL, "%lld bytes of offsets for %lld rows",
+					    (long long)values->size, (long long)length);
+		if (off[0] != 0)
+			return hy_error_set(err, HY_EINVAL, "offsets must start at 0");
+		for (int64_t i = 0; i < length; i++)
+			if (off[i + 1] < off[i])
+				return hy_error_set(err, HY_EINVAL, "offsets decrease at row %lld",
+						    (long long)i);
+		if (off[length] > 0 && (data == NULL || data->size < off[length]))
+			return hy_error_set(err, HY_EINVAL, "offsets pass the end of the data");
+		return 0;
+	}
+	if (data != NULL)
+		return hy_error_set(err, HY_EINVAL, "a %s column takes no data buffer",
+				    hy_type_name(type->id));
+	need = type->id == HY_BOOL ? (length + 7) / 8 : length * hy_dtype_byte_width(type);
+	if (values->size < need)
+		return hy_error_set(err, HY_EINVAL, "%lld bytes of values for %lld %s rows",
+				    (long long)values->size, (long long)length,
+				    hy_type_name(type->id));
+	return 0;
+}
+
+int hy_column_create(const struct hy_dtype *type, int64_t length, int64_t null_count,
+		     struct hy_rcbuf *validity, struct hy_rcbuf *values, struct hy_rcbuf *data,
+		     struct hy_column **out, struct hy_error *err)
+{
+	int rc = check_buffers(type, length, validity, values, data, err);
+
+	*out = NULL;
+	if (rc != 0) {
+		hy_rcbuf_unref(validity);
+		hy_rcbuf_unref(values);
+		hy_rcbuf_unref(data);
+		return rc;
+	}
+	if (null_count > length)
+		null_count = -1;
+	return hy__column_create(type, length, 0, null_count, validity, values, data, NULL, out,
+				 err);
 }
 
 int hy_column_create_dictionary(struct hy_column *indices, struct hy_column *dictionary,

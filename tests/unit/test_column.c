@@ -430,7 +430,61 @@ static void test_builder_type_and_column_ref(void **state)
 	hy_builder_destroy(b);
 }
 
+/* hy_column_create over buffers filled in place, and its checks. */
+static void test_create_from_buffers(void **state)
+{
+	struct hy_dtype i32 = hy_dtype_simple(HY_INT32), str = hy_dtype_simple(HY_STRING);
+	struct hy_column *col = NULL;
+	struct hy_error err = {0};
+	struct hy_rcbuf *v = hy_rcbuf_create(12), *valid = hy_rcbuf_create(1), *off, *data;
+	uint8_t *adopted = hy_malloc(5);
+
+	(void)state;
+	assert_non_null(v);
+	assert_non_null(valid);
+	assert_non_null(adopted);
+	((int32_t *)(void *)v->data)[0] = 4;
+	((int32_t *)(void *)v->data)[2] = 6;
+	valid->data[0] = 0x5; /* rows 0 and 2 */
+	assert_int_equal(hy_column_create(&i32, 3, -1, valid, v, NULL, &col, &err), 0);
+	assert_int_equal(hy_column_null_count(col), 1);
+	assert_true(hy_column_is_null(col, 1));
+	assert_int_equal(hy_column_get_i64(col, 2), 6);
+	hy_column_unref(col);
+
+	/* too few value bytes: refused, the buffer dropped */
+	v = hy_rcbuf_create(8);
+	assert_int_equal(hy_column_create(&i32, 3, 0, NULL, v, NULL, &col, &err), HY_EINVAL);
+	assert_null(col);
+
+	/* strings over an adopted malloc buffer */
+	memcpy(adopted, "abcde", 5);
+	data = hy_rcbuf_adopt(adopted, 5);
+	off = hy_rcbuf_create(12);
+	assert_non_null(data);
+	assert_non_null(off);
+	((int32_t *)(void *)off->data)[1] = 2;
+	((int32_t *)(void *)off->data)[2] = 5;
+	assert_int_equal(hy_column_create(&str, 2, 0, NULL, off, data, &col, &err), 0);
+	assert_int_equal(hy_column_get_bytes(col, 1).len, 3);
+	hy_column_unref(col);
+
+	/* offsets past the data, decreasing offsets */
+	off = hy_rcbuf_create(12);
+	data = hy_rcbuf_create(2);
+	((int32_t *)(void *)off->data)[1] = 2;
+	((int32_t *)(void *)off->data)[2] = 5;
+	hy_error_init(&err);
+	assert_int_equal(hy_column_create(&str, 2, 0, NULL, off, data, &col, &err), HY_EINVAL);
+	off = hy_rcbuf_create(12);
+	((int32_t *)(void *)off->data)[1] = 2;
+	hy_error_init(&err);
+	assert_int_equal(hy_column_create(&str, 2, 0, NULL, off, NULL, &col, &err), HY_EINVAL);
+	assert_non_null(strstr(err.msg, "decrease"));
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_create_from_buffers),
 	cmocka_unit_test(test_builder_type_and_column_ref),
 	cmocka_unit_test(test_rcbuf_refs_and_failure),
 	cmocka_unit_test(test_type_and_range_checks),

@@ -10,6 +10,7 @@
 #include "hygge/buffer.h"
 #include "hygge/parquet.h"
 #include "hygge/status.h"
+#include "hygge/types.h"
 #include "pq_codec.h"
 #include "pq_encoding.h"
 
@@ -182,6 +183,10 @@ struct hy__pq_pages {
 	bool has_offset_index;
 	bool verify_crc; /* off by default, as in parquet-java */
 	bool data_seen, dict_seen;
+	/* PARQUET-816: the range of a chunk by an old parquet-mr was padded;
+	 * the pages then end when the chunk's num_values were seen */
+	bool padded;
+	int64_t values_left;
 	uint32_t page_index;
 	struct hy_buf header, raw, plain, levels, tmp; /* reused scratch, capped */
 };
@@ -196,6 +201,30 @@ int hy__pq_pages_open(struct hy__pq_pages *pr, const struct hy_pq_source *src,
 int hy__pq_pages_next(struct hy__pq_pages *pr, struct hy__pq_page *pg, bool *eof,
 		      struct hy_error *err) HY_WUR;
 void hy__pq_pages_close(struct hy__pq_pages *pr);
+
+/* pq_types.c: how the reader turns physical values into the storage of the
+ * leaf's hygge type. */
+enum hy__pq_conv {
+	HY__PQ_CV_NULL,     /* UNKNOWN logical type: every row null, nothing decoded */
+	HY__PQ_CV_BOOL,     /* one byte 0/1 per value while decoding, bits at the end */
+	HY__PQ_CV_COPY,     /* the physical bytes are the storage (INT32/INT64/FLOAT/DOUBLE/FLBA) */
+	HY__PQ_CV_I32_I8,   /* INT(8, true) narrowed, range-checked */
+	HY__PQ_CV_I32_I16,  /* INT(16, true) */
+	HY__PQ_CV_I32_U8,   /* INT(8, false) */
+	HY__PQ_CV_I32_U16,  /* INT(16, false) */
+	HY__PQ_CV_I32_I64,  /* INT32 decimal -> int64 storage */
+	HY__PQ_CV_I32_I128, /* INT32 decimal declared wider than 18 digits */
+	HY__PQ_CV_I64_I128, /* INT64 decimal declared wider than 18 digits */
+	HY__PQ_CV_INT96,    /* INT96 -> int64 microseconds since the epoch */
+	HY__PQ_CV_F16,      /* FLBA(2) half float -> float32 */
+	HY__PQ_CV_DEC64,    /* big-endian two's complement (FLBA / BYTE_ARRAY) -> int64 */
+	HY__PQ_CV_DEC128,   /* the same -> int128 */
+	HY__PQ_CV_BYTES,    /* BYTE_ARRAY -> string/binary (offsets + data) */
+};
+
+/* hy_pq_leaf_dtype() and the conversion (enum hy__pq_conv) to use. */
+int hy__pq_leaf_map(const struct hy_pq_metadata *md, size_t leaf, struct hy_dtype *out, int *conv,
+		    char *note, size_t note_size, struct hy_error *err) HY_WUR;
 
 /* pq_schema.c: builds md->leaves and md->row_count and checks the row groups
  * against the schema. */

@@ -5,6 +5,7 @@
  *
  * Buffers are owned by the reader and reused from page to page; a page
  * returned by hy__pq_pages_next() stays valid until the next call. */
+#include <stdlib.h>
 #include <string.h>
 
 #include <zlib.h>
@@ -24,6 +25,36 @@ static uint8_t *scratch(struct hy_buf *b, size_t n, struct hy_error *err, int *r
 		return NULL;
 	b->len = n;
 	return b->data;
+}
+
+/* Bytes added to the chunk range of files by parquet-mr before 1.2.9, whose
+ * total_compressed_size left out the dictionary page header (PARQUET-816;
+ * Arrow C++ pads by the same 100 bytes). */
+#define PARQUET_816_PADDING 100
+
+/* created_by "parquet-mr" without a version, or "parquet-mr version X.Y.Z"
+ * with X.Y.Z < 1.2.9. */
+static bool parquet_816(const struct hy_pq_metadata *md)
+{
+	const char *cb = md->created_by.ptr, *p;
+	long v[3] = {0, 0, 0};
+
+	if (cb == NULL || strncmp(cb, "parquet-mr", 10) != 0)
+		return false;
+	if (strncmp(cb + 10, " version ", 9) != 0)
+		return true;
+	p = cb + 19;
+	for (int i = 0; i < 3; i++) {
+		char *end;
+
+		v[i] = strtol(p, &end, 10);
+		if (end == p)
+			return i == 0; /* no number at all: as without a version */
+		p = *end == '.' ? end + 1 : end;
+		if (*end != '.')
+			break;
+	}
+	return v[0] < 1 || (v[0] == 1 && (v[1] < 2 || (v[1] == 2 && v[2] < 9)));
 }
 
 int hy__pq_pages_open(struct hy__pq_pages *pr, const struct hy_pq_source *src,
@@ -50,6 +81,13 @@ int hy__pq_pages_open(struct hy__pq_pages *pr, const struct hy_pq_source *src,
 	pr->src = src;
 	pr->pos = start;
 	pr->end = start + len;
+	if (parquet_816(md)) {
+		uint64_t room = src->size - pr->end;
+
+		pr->end += room < PARQUET_816_PADDING ? room : PARQUET_816_PADDING;
+		pr->padded = true;
+		pr->values_left = cc->meta.num_values;
+	}
 	pr->codec = cc->meta.codec;
 	pr->max_def = leaf->max_def_level;
 	pr->max_rep = leaf->max_rep_level;
@@ -336,7 +374,7 @@ int hy__pq_pages_next(struct hy__pq_pages *pr, struct hy__pq_page *pg, bool *eof
 		int rc;
 
 		memset(pg, 0, sizeof(*pg));
-		*eof = pr->pos >= pr->end;
+		*eof = pr->pos >= pr->end || (pr->padded && pr->values_left <= 0);
 		if (*eof)
 			return 0;
 		rc = page(pr, pg, &used, &skip, err);
@@ -350,6 +388,8 @@ int hy__pq_pages_next(struct hy__pq_pages *pr, struct hy__pq_page *pg, bool *eof
 		if (skip)
 			continue;
 		pr->data_seen |= pg->header.type != HY_PQ_PAGE_DICTIONARY;
+		if (pg->header.type != HY_PQ_PAGE_DICTIONARY)
+			pr->values_left -= (int64_t)pg->num_levels;
 		pr->dict_seen |= pg->header.type == HY_PQ_PAGE_DICTIONARY;
 		return 0;
 	}

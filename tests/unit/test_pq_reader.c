@@ -1,0 +1,410 @@
+/* The streaming Parquet reader: schema mapping, values, projection, batch
+ * sizes, parallel decode, quirks and errors, over the parquet-testing corpus. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hy_test.h"
+#include "hygge/batch.h"
+#include "hygge/parquet.h"
+#include "hygge/pool.h"
+#include "hygge/types.h"
+#include "pq_render.h"
+
+#define DATA HY_TEST_DATA_DIR "/parquet-testing/data/"
+
+static struct hy_pq_reader *open_ok(const char *name, const struct hy_pq_reader_options *o)
+{
+	struct hy_pq_reader *r = NULL;
+	struct hy_error err = {0};
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s%s", DATA, name);
+	if (hy_pq_reader_open_file(&r, path, o, &err) != 0)
+		fail_msg("%s: %s", name, err.msg);
+	return r;
+}
+
+/* Digest of column `c` over the whole file, batches of at most max_rows. */
+static void digest(const char *name, const char *column, int64_t max_rows, struct hy_pool *pool,
+		   struct pqr_digest *d)
+{
+	const char *cols[1] = {column};
+	struct hy_pq_reader_options o = {
+		.columns = cols, .num_columns = 1, .max_batch_rows = max_rows, .pool = pool};
+	struct hy_pq_reader *r = open_ok(name, &o);
+	struct hy_error err = {0};
+
+	pqr_begin(d);
+	for (;;) {
+		struct hy_batch *b = NULL;
+
+		if (hy_pq_reader_next_batch(r, &b, &err) != 0)
+			fail_msg("%s/%s: %s", name, column, err.msg);
+		if (b == NULL)
+			break;
+		assert_true(b->nrows > 0 && b->nrows <= (max_rows > 0 ? max_rows : 65536));
+		assert_int_equal(pqr_add(d, b->cols[0], &err), 0);
+		hy_batch_unref(b);
+	}
+	pqr_end(d);
+	hy_pq_reader_close(r);
+}
+
+/* The checksums of parquet.md section 16, agreed by DuckDB, hyparquet and
+ * parquet-wasm (integers and strings render the same in both texts). */
+static void test_oracle_checksums(void **state)
+{
+	static const struct {
+		const char *file, *col;
+		int64_t rows, nonnull;
+		const char *md5;
+	} want[] = {
+		{"alltypes_plain.parquet", "id", 8, 8, "8d642428fe72fbb5da055bed52625c1c"},
+		{"alltypes_tiny_pages.parquet", "bigint_col", 7300, 7300,
+		 "5b4ed4ed11ad68573cef50de8066a4e5"},
+		{"delta_binary_packed.parquet", "bitwidth64", 200, 200,
+		 "46212358282a87e2c108e0ed7aea95d2"},
+		{"delta_binary_packed.parquet", "int_value", 200, 200,
+		 "c8645d7d0683e7aef4a17fcc69528bf6"},
+		{"delta_byte_array.parquet", "c_email_address", 1000, 969,
+		 "c7f35a78da4355798783976d43c5f2e3"},
+		{"delta_encoding_optional_column.parquet", "c_current_cdemo_sk", 100, 97,
+		 "37a3e3588db66ba774714b3961d774cb"},
+		{"delta_length_byte_array.parquet", "FRUIT", 1000, 1000,
+		 "2bd2492803bb30559207c87318bb560f"},
+		{"int32_with_null_pages.parquet", "int32_field", 1000, 725,
+		 "c5d48dcd1129da845a757a2427265508"},
+		{"lz4_raw_compressed_larger.parquet", "a", 10000, 10000,
+		 "3cbf7141ea1167dc033cbae5db0a6439"},
+		{"hadoop_lz4_compressed_larger.parquet", "a", 10000, 10000,
+		 "3cbf7141ea1167dc033cbae5db0a6439"},
+		{"concatenated_gzip_members.parquet", "long_col", 513, 513,
+		 "49cc8c08a9990c7a50c165f15b3aa54f"},
+		{"overflow_i16_page_cnt.parquet", "inc", 40000, 40000,
+		 "a825c9c389549dcd906e5b1e179e508d"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		struct pqr_digest d;
+
+		digest(want[i].file, want[i].col, 777, NULL, &d);
+		if (d.rows != want[i].rows || d.nonnull != want[i].nonnull ||
+		    strcmp(d.hex, want[i].md5) != 0)
+			fail_msg("%s/%s: %lld rows, %lld non-null, md5 %s", want[i].file,
+				 want[i].col, (long long)d.rows, (long long)d.nonnull, d.hex);
+	}
+}
+
+static void expect_type(struct hy_schema *s, const char *name, const char *type, bool nullable)
+{
+	long i = hy_schema_find(s, name);
+	char t[64];
+
+	if (i < 0)
+		fail_msg("no field %s", name);
+	hy_dtype_format(&hy_schema_field(s, (size_t)i)->type, t, sizeof(t));
+	if (strcmp(t, type) != 0)
+		fail_msg("%s: %s, want %s", name, t, type);
+	assert_int_equal(hy_schema_field(s, (size_t)i)->nullable, nullable);
+}
+
+static void test_schema_mapping(void **state)
+{
+	static const struct {
+		const char *file, *col, *type;
+		bool nullable;
+	} want[] = {
+		{"alltypes_tiny_pages.parquet", "tinyint_col", "int8", true},
+		{"alltypes_tiny_pages.parquet", "smallint_col", "int16", true},
+		{"alltypes_tiny_pages.parquet", "string_col", "string", true},
+		{"alltypes_plain.parquet", "string_col", "binary", true},
+		{"alltypes_plain.parquet", "timestamp_col", "timestamp[us, UTC]", true},
+		{"concatenated_gzip_members.parquet", "long_col", "uint64", true},
+		{"int32_decimal.parquet", "value", "decimal(4,2)", true},
+		{"int64_decimal.parquet", "value", "decimal(10,2)", true},
+		{"fixed_length_decimal.parquet", "value", "decimal(25,2)", true},
+		{"byte_array_decimal.parquet", "value", "decimal(4,2)", true},
+		{"float16_nonzeros_and_nans.parquet", "x", "float32", true},
+		{"fixed_length_byte_array.parquet", "flba_field", "fixed_binary(4)", true},
+		{"delta_encoding_required_column.parquet", "c_customer_sk:", "int32", false},
+		{"nested_structs.rust.parquet", "roll_num.count", "uint64", false},
+		{"unknown-logical-type.parquet", "column with unknown type", "binary", true},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		struct hy_pq_reader *r = open_ok(want[i].file, NULL);
+
+		expect_type(hy_pq_reader_schema(r), want[i].col, want[i].type, want[i].nullable);
+		hy_pq_reader_close(r);
+	}
+}
+
+static void test_values(void **state)
+{
+	/* int96_from_spark.md: microseconds, one null, years 9999 and 290000 */
+	static const long long int96[] = {1704141296123456LL,
+					  1704070800000000LL,
+					  253402225200000000LL,
+					  1735599600000000LL,
+					  0,
+					  9089380393200000000LL};
+	static const char *const dec[] = {
+		"int32_decimal.parquet", "int64_decimal.parquet", "fixed_length_decimal.parquet",
+		"fixed_length_decimal_legacy.parquet", "byte_array_decimal.parquet"};
+	struct hy_error err = {0};
+	struct hy_batch *b = NULL;
+	struct hy_pq_reader *r = open_ok("int96_from_spark.parquet", NULL);
+
+	(void)state;
+	assert_int_equal(hy_pq_reader_next_batch(r, &b, &err), 0);
+	assert_int_equal(b->nrows, 6);
+	for (int i = 0; i < 6; i++) {
+		assert_int_equal(hy_column_is_null(b->cols[0], i), i == 4);
+		if (i != 4)
+			assert_int_equal(hy_column_get_i64(b->cols[0], i), int96[i]);
+	}
+	hy_batch_unref(b);
+	assert_int_equal(hy_pq_reader_next_batch(r, &b, &err), 0);
+	assert_null(b);
+	hy_pq_reader_close(r);
+
+	/* the four decimal forms hold 1.00 .. 24.00 */
+	for (size_t f = 0; f < sizeof(dec) / sizeof(dec[0]); f++) {
+		r = open_ok(dec[f], NULL);
+		assert_int_equal(hy_pq_reader_next_batch(r, &b, &err), 0);
+		assert_int_equal(b->nrows, 24);
+		for (int i = 0; i < 24; i++)
+			assert_true(hy_column_get_decimal(b->cols[0], i) == (hy_i128)(i + 1) * 100);
+		hy_batch_unref(b);
+		hy_pq_reader_close(r);
+	}
+
+	/* UINT_64 above INT64_MAX stays unsigned; struct leaves; all-null struct */
+	r = open_ok("nulls.snappy.parquet", NULL);
+	assert_int_equal(hy_pq_reader_next_batch(r, &b, &err), 0);
+	assert_int_equal(b->nrows, 8);
+	assert_int_equal(hy_column_null_count(b->cols[0]), 8);
+	hy_batch_unref(b);
+	hy_pq_reader_close(r);
+}
+
+static void test_batches_and_pool(void **state)
+{
+	static const char *const cols[] = {"bigint_col", "string_col", "bool_col", "timestamp_col"};
+	struct hy_pool *pool = NULL;
+	struct hy_error err = {0};
+
+	(void)state;
+	assert_int_equal(hy_pool_create(&pool, 4, "pqtest", &err), 0);
+	for (size_t c = 0; c < 4; c++) {
+		struct pqr_digest a, b, s;
+
+		digest("alltypes_tiny_pages.parquet", cols[c], 1000, NULL, &a);
+		digest("alltypes_tiny_pages.parquet", cols[c], 1, pool, &b);
+		digest("alltypes_tiny_pages.parquet", cols[c], 0, pool, &s);
+		assert_string_equal(a.hex, b.hex);
+		assert_string_equal(a.hex, s.hex);
+		assert_int_equal(a.rows, 7300);
+	}
+	{
+		/* every column at once, in parallel, in batches of 333 */
+		struct hy_pq_reader_options o = {.max_batch_rows = 333, .pool = pool};
+		struct hy_pq_reader *r = open_ok("alltypes_tiny_pages.parquet", &o);
+		int64_t rows = 0;
+
+		assert_int_equal(hy_pq_reader_num_rows(r), 7300);
+		for (;;) {
+			struct hy_batch *b = NULL;
+
+			assert_int_equal(hy_pq_reader_next_batch(r, &b, &err), 0);
+			if (b == NULL)
+				break;
+			assert_true(b->nrows <= 333);
+			rows += b->nrows;
+			hy_batch_unref(b);
+		}
+		assert_int_equal(rows, 7300);
+		hy_pq_reader_close(r);
+	}
+	hy_pool_destroy(pool);
+}
+
+static void test_projection_and_errors(void **state)
+{
+	static const char *const ok[] = {"b", "a.b"};
+	static const char *const bad[] = {"nope"};
+	static const char *const list[] = {"a", "e.list.element"};
+	struct hy_pq_reader_options o = {0};
+	struct hy_pq_reader *r = NULL;
+	struct hy_error err = {0};
+
+	(void)state;
+	/* a LIST column fails naming it, unless the projection leaves it out */
+	assert_int_equal(hy_pq_reader_open_file(&r, DATA "datapage_v2.snappy.parquet", NULL, &err),
+			 HY_EUNSUPPORTED);
+	assert_non_null(strstr(err.msg, "e.list.element"));
+	assert_null(r);
+	o.columns = ok;
+	o.num_columns = 1;
+	r = open_ok("datapage_v2.snappy.parquet", &o);
+	assert_int_equal(hy_schema_nfields(hy_pq_reader_schema(r)), 1);
+	hy_pq_reader_close(r);
+	o.columns = list;
+	o.num_columns = 2;
+	hy_error_init(&err);
+	assert_int_equal(hy_pq_reader_open_file(&r, DATA "datapage_v2.snappy.parquet", &o, &err),
+			 HY_EUNSUPPORTED);
+	o.columns = bad;
+	o.num_columns = 1;
+	hy_error_init(&err);
+	assert_int_equal(hy_pq_reader_open_file(&r, DATA "alltypes_plain.parquet", &o, &err),
+			 HY_ENOTFOUND);
+	assert_non_null(strstr(err.msg, "nope"));
+	hy_error_init(&err);
+	assert_int_not_equal(hy_pq_reader_open_file(&r, DATA "no-such-file.parquet", NULL, &err),
+			     0);
+	{
+		/* a struct name projects its leaves; a leaf twice is refused */
+		static const char *const st[] = {"PC_CUR", "roll_num.max"};
+		static const char *const twice[] = {"roll_num", "roll_num.max"};
+		struct hy_schema *s;
+
+		o.columns = st;
+		o.num_columns = 2;
+		r = open_ok("nested_structs.rust.parquet", &o);
+		s = hy_pq_reader_schema(r);
+		assert_int_equal(hy_schema_nfields(s), 7);
+		assert_string_equal(hy_schema_field(s, 0)->name, "PC_CUR.min");
+		assert_string_equal(hy_schema_field(s, 6)->name, "roll_num.max");
+		hy_pq_reader_close(r);
+		o.columns = twice;
+		hy_error_init(&err);
+		assert_int_equal(
+			hy_pq_reader_open_file(&r, DATA "nested_structs.rust.parquet", &o, &err),
+			HY_EINVAL);
+		assert_non_null(strstr(err.msg, "twice"));
+	}
+	(void)ok[1];
+}
+
+/* Quirks of section 3.5/15: 0 rows, dictionary offset 0, wrong
+ * FileMetaData.num_rows, empty pages, CRC checks. */
+static void test_quirks(void **state)
+{
+	static const char *const files[] = {
+		"column_chunk_key_value_metadata.parquet", /* 0 rows, data_page_offset 0 */
+		"dict-page-offset-zero.parquet",
+		"datapage_v2_empty_datapage.snappy.parquet",
+		"page_v2_empty_compressed.parquet",
+		"single_nan.parquet",
+		"rle_boolean_encoding.parquet",
+		"byte_stream_split_extended.gzip.parquet",
+		"datapage_v1-snappy-compressed-checksum.parquet",
+		"nation.dict-malformed.parquet", /* PARQUET-816: padded chunk ranges */
+	};
+	struct hy_pq_reader_options o = {.verify_crc = true};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		struct hy_pq_reader *r = open_ok(files[i], &o);
+		struct hy_error err = {0};
+		int64_t rows = 0;
+
+		for (;;) {
+			struct hy_batch *b = NULL;
+
+			if (hy_pq_reader_next_batch(r, &b, &err) != 0)
+				fail_msg("%s: %s", files[i], err.msg);
+			if (b == NULL)
+				break;
+			rows += b->nrows;
+			hy_batch_unref(b);
+		}
+		assert_int_equal(rows, hy_pq_reader_num_rows(r));
+		hy_pq_reader_close(r);
+	}
+	{
+		/* a corrupt CRC fails only when checked */
+		struct hy_pq_reader *r = open_ok("datapage_v1-corrupt-checksum.parquet", &o);
+		struct hy_batch *b = NULL;
+		struct hy_error err = {0};
+
+		assert_int_equal(hy_pq_reader_next_batch(r, &b, &err), HY_EFORMAT);
+		assert_non_null(strstr(err.msg, "CRC"));
+		hy_pq_reader_close(r);
+	}
+}
+
+static void test_alloc_failure(void **state)
+{
+	int rc;
+
+	(void)state;
+	HY_FOR_EACH_ALLOC_FAILURE(rc, {
+		struct hy_pq_reader *r = NULL;
+		struct hy_error err = {0};
+
+		rc = hy_pq_reader_open_file(&r, DATA "alltypes_dictionary.parquet", NULL, &err);
+		while (rc == 0) {
+			struct hy_batch *b = NULL;
+
+			rc = hy_pq_reader_next_batch(r, &b, &err);
+			if (b == NULL)
+				break;
+			hy_batch_unref(b);
+		}
+		hy_pq_reader_close(r);
+	});
+}
+
+/* Fixtures of tests/oracle/fixtures.mjs: a file with no row group, and a
+ * DECIMAL(38,10) in FLBA(16) (hyparquet cannot judge it: checked by value). */
+static void test_fixtures(void **state)
+{
+	struct hy_error err = {0};
+	struct hy_batch *b = NULL;
+	struct hy_pq_reader *r = NULL;
+	const char *d38[] = {"d38"};
+	struct hy_pq_reader_options o = {.columns = d38, .num_columns = 1};
+	char t[64];
+
+	(void)state;
+	assert_int_equal(hy_pq_reader_open_file(&r, HY_TEST_DATA_DIR "/pq_fixtures/empty.parquet",
+						NULL, &err),
+			 0);
+	assert_int_equal(hy_pq_reader_metadata(r)->num_row_groups, 0);
+	assert_int_equal(hy_pq_reader_num_rows(r), 0);
+	assert_int_equal(hy_schema_nfields(hy_pq_reader_schema(r)), 2);
+	assert_int_equal(hy_pq_reader_next_batch(r, &b, &err), 0);
+	assert_null(b);
+	hy_pq_reader_close(r);
+
+	assert_int_equal(
+		hy_pq_reader_open_file(&r, HY_TEST_DATA_DIR "/pq_fixtures/duckdb_types.parquet", &o,
+				       &err),
+		0);
+	hy_dtype_format(&hy_schema_field(hy_pq_reader_schema(r), 0)->type, t, sizeof(t));
+	assert_string_equal(t, "decimal(38,10)");
+	assert_int_equal(hy_pq_reader_next_batch(r, &b, &err), 0);
+	assert_int_equal(b->nrows, 100);
+	/* (i - 50) * 123456789.0123456789 */
+	pqr_i128(hy_column_get_decimal(b->cols[0], 0), 10, t);
+	assert_string_equal(t, "-6172839450.6172839450");
+	pqr_i128(hy_column_get_decimal(b->cols[0], 99), 10, t);
+	assert_string_equal(t, "6049382661.6049382661");
+	pqr_i128(hy_column_get_decimal(b->cols[0], 50), 10, t);
+	assert_string_equal(t, "0.0000000000");
+	hy_batch_unref(b);
+	hy_pq_reader_close(r);
+}
+
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_fixtures),         cmocka_unit_test(test_oracle_checksums),
+	cmocka_unit_test(test_schema_mapping),   cmocka_unit_test(test_values),
+	cmocka_unit_test(test_batches_and_pool), cmocka_unit_test(test_projection_and_errors),
+	cmocka_unit_test(test_quirks),           cmocka_unit_test(test_alloc_failure),
+};
+HY_TEST_MAIN(tests)
