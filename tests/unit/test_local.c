@@ -1,7 +1,7 @@
 /* The local home and store (src/homes/home_local.c, src/stores/store_local.c)
  * through their ops tables: batches per file, sorted walk, zero-row files,
  * staging, publish by rename, the sequence (D8), run types (D7), abort and
- * stale staging. The whole path, DuckDB judging the values, is in the e2e
+ * stale staging, parquet in. The whole path, DuckDB judging the values, is in the e2e
  * cases go-*. */
 #include <dirent.h>
 #include <stdio.h>
@@ -191,6 +191,41 @@ static void test_home_errors_name_the_path(void **state)
 	}
 	ops->close(h);
 	teardown();
+}
+
+/* type parquet: a file read through the streaming reader, in batches of at
+ * most batch_size rows (alltypes_plain.parquet holds ids 4..7, 2, 3, 0, 1). */
+static void test_home_reads_parquet(void **state)
+{
+	const struct hy_home_ops *ops = NULL;
+	struct hy_endpoint_context cx = ctx(HY_RUN_FULL_DROP);
+	struct hy_home_config c = {.type = "parquet"};
+	struct hy_home *h = NULL;
+	struct hy_error err = {0};
+	struct hy_batch *b;
+	char seen[128] = "";
+	const char *path = HY_TEST_DATA_DIR "/parquet-testing/data/alltypes_plain.parquet";
+
+	(void)state;
+	assert_int_equal(hy_homes_register_builtin(NULL), 0);
+	ops = hy_home_registry_find("parquet");
+	assert_non_null(ops);
+	c.def = hy_cfg_type_find(HY_CFG_HOME, "parquet");
+	c.u.file.path = c.u.file.abs_path = path;
+	c.u.file.batch_size = 3;
+	assert_int_equal(ops->open(&h, &c, &cx, &err), 0);
+	for (;;) {
+		char one[16];
+
+		assert_int_equal(ops->next_batch(h, &b, &err), 0);
+		if (b == NULL)
+			break;
+		snprintf(one, sizeof(one), "%s%lld", seen[0] ? " " : "", (long long)b->nrows);
+		strcat(seen, one);
+		hy_batch_unref(b);
+	}
+	assert_string_equal(seen, "3 3 2");
+	ops->close(h);
 }
 
 /* ---- store ---- */
@@ -413,6 +448,7 @@ static void test_sqlite_store_abort_then_retry(void **state)
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_home_batches_never_span_files),
 	cmocka_unit_test(test_home_errors_name_the_path),
+	cmocka_unit_test(test_home_reads_parquet),
 	cmocka_unit_test(test_store_stages_then_publishes_continuing_the_sequence),
 	cmocka_unit_test(test_store_abort_leaves_destination_and_retry_works),
 	cmocka_unit_test(test_store_full_drop_without_rows_keeps_destination),
