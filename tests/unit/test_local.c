@@ -405,6 +405,54 @@ static void test_store_pattern_without_sequence_never_overwrites(void **state)
 	teardown();
 }
 
+/* type parquet store: one parquet file per batch_size rows, read back whole
+ * by the parquet home (the full round trip of every type is the e2e cases'). */
+static void test_store_writes_parquet_the_home_reads(void **state)
+{
+	const struct hy_store_ops *ops = store_ops();
+	const struct hy_home_ops *hops = home_ops();
+	struct hy_endpoint_context cx = ctx(HY_RUN_FULL_DROP);
+	char path[512], ls[512];
+	struct hy_store_config c;
+	struct hy_home_config hc = {.type = "parquet"};
+	struct hy_store *s = NULL;
+	struct hy_home *h = NULL;
+	struct hy_error err = {0};
+	struct hy_batch *b;
+	int64_t rows = 0, sum = 0;
+
+	(void)state;
+	setup();
+	c = store_cfg("lake/t", "", 2, path);
+	c.type = "parquet";
+	c.def = hy_cfg_type_find(HY_CFG_STORE, "parquet");
+	c.u.file.format = HY_FORMAT_PARQUET;
+	c.u.file.compression = HY_CODEC_ZSTD;
+	c.u.file.file_pattern = "{sequence:020d}.parquet";
+	assert_int_equal(ops->open(&s, &c, &cx, &err), 0);
+	write_ids(ops, s, 1, 5);
+	assert_int_equal(ops->finish(s, &err), 0);
+	ops->close(s);
+	listing("lake/t", ls, sizeof(ls));
+	assert_string_equal(ls, "00000000000000000001.parquet 00000000000000000002.parquet "
+				"00000000000000000003.parquet");
+	hc.def = hy_cfg_type_find(HY_CFG_HOME, "parquet");
+	hc.u.file.path = hc.u.file.abs_path = path;
+	hc.u.file.batch_size = 100;
+	assert_int_equal(hops->open(&h, &hc, &cx, &err), 0);
+	while (hops->next_batch(h, &b, &err) == 0 && b != NULL) {
+		for (int64_t r = 0; r < b->nrows; r++)
+			sum += hy_column_get_i64(b->cols[0], r);
+		rows += b->nrows;
+		hy_batch_unref(b);
+	}
+	assert_int_equal(err.code, 0);
+	assert_int_equal(rows, 5);
+	assert_int_equal(sum, 15);
+	hops->close(h);
+	teardown();
+}
+
 /* The sqlite store type (store_sqlite_ops.c): the engine aborts for good, so
  * the wrapper reopens it; a retry after abort publishes only its own rows. */
 static void test_sqlite_store_abort_then_retry(void **state)
@@ -454,6 +502,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_store_full_drop_without_rows_keeps_destination),
 	cmocka_unit_test(test_store_removes_stale_staging_at_open),
 	cmocka_unit_test(test_store_pattern_without_sequence_never_overwrites),
+	cmocka_unit_test(test_store_writes_parquet_the_home_reads),
 	cmocka_unit_test(test_sqlite_store_abort_then_retry),
 };
 
