@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "hygge/config.h"
+#include "hygge/endpoint.h" /* enum hy_run_type */
 #include "hygge/option.h"
 #include "hygge/status.h"
 
@@ -49,7 +50,6 @@ enum hy_credential {
 	HY_CRED_DEFAULT
 };
 enum hy_file_detection { HY_DETECT_TIMESTAMP = 0, HY_DETECT_SEQUENTIAL };
-enum hy_run_type { HY_RUN_FULL_DROP = 0, HY_RUN_INCREMENTAL = 1 };
 
 /* Files: parquet and local homes and stores. */
 struct hy_file_cfg {

@@ -64,6 +64,12 @@ struct hy_log_config {
 	const char *file_path;   /* NULL: no file; else appended to, no colours;
 				  * missing parent directories are created */
 	enum hy_log_format file_format;
+	/* false (default): messages are written as given. true: emoji (📊, ✨,
+	 * ⚠️, ...) and the spaces after them are dropped from the file's lines
+	 * and from the console's unless it is a terminal, so logs read by
+	 * programs and editors stay plain text. Text symbols such as ✓, • and →
+	 * stay. */
+	bool emoji_on_terminal_only;
 	hy_log_clock_fn clock; /* NULL: the system clock and local zone */
 	void *clock_ctx;
 };

@@ -1,13 +1,13 @@
 /* `hygge go`: load and validate the project, then run its flows, or with
  * --dry-run print what would run (behaviour.md §4.2, §4.4; decisions.md
- * D15-D17). The flow runtime is not built yet: a real run stops after
- * validation with a clear message. */
+ * D15-D17). The run itself is cli_run.c. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "cli_project.h"
+#include "cli_run.h"
 #include "hygge/config.h"
 #include "hygge/workspace.h"
 
@@ -41,7 +41,7 @@ struct go_args {
 	size_t nfilter;
 	struct hy_cfg_node *vars;
 	struct hy_workspace_options opts;
-	bool dry_run, verbose;
+	bool dry_run, verbose, json;
 };
 
 /* Display width in characters (code points) of UTF-8 text. */
@@ -261,6 +261,7 @@ static int parse_go(const struct cli_command *cmd, struct cli_parsed *p, struct 
 	a->opts.nfilter = a->nfilter;
 	a->dry_run = cli_flag(cmd, p, "dry-run");
 	a->verbose = cli_flag(cmd, p, "verbose");
+	a->json = fmt != NULL && strcmp(fmt, "json") == 0;
 	return 0;
 }
 
@@ -284,8 +285,10 @@ static int run_go(const struct cli_command *cmd, struct cli_parsed *p)
 		print_preview(ws, &a);
 		goto out;
 	}
-	printf("Error: the flow runtime is not available in this build yet\n");
-	rc = 1;
+	rc = cli_run_flows(ws, &(struct cli_run_options){.verbose = a.verbose,
+							 .json = a.json,
+							 .filter = (const char *const *)a.filter,
+							 .nfilter = a.nfilter});
 out:
 	hy_workspace_destroy(ws);
 	hy_cfg_node_destroy(a.vars);

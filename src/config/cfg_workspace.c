@@ -910,7 +910,8 @@ static int read_flow_keys(struct hy_entity_flow *ef, struct hy_error *err)
 	HY_TRY(hy_cfg_get_enum(ef->tree, "run_type", &path,
 			       hy_cfg_option_find(hy_cfg_flow_options, "run_type")->values, 0,
 			       &run_type, err));
-	ef->run_type = (enum hy_run_type)run_type;
+	/* run_types[] lists full_drop first, incremental second. */
+	ef->run_type = run_type == 1 ? HY_RUN_INCREMENTAL : HY_RUN_FULL_DROP;
 	fd = hy_cfg_map_get(ef->tree, "full_drop");
 	if (fd != NULL && fd->kind != HY_CFG_NULL) {
 		bool b = false;

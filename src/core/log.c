@@ -38,10 +38,12 @@ static struct {
 	enum hy_log_level level;
 	int fd; /* the log file, -1 when none */
 	enum hy_log_format file_format;
+	bool console_plain, file_plain; /* drop emoji from that sink's lines */
 	hy_log_clock_fn clock;
 	void *clock_ctx;
-} state = {NULL, HY_LOG_TEXT, false, HY_LOG_INFO, -1, HY_LOG_TEXT, NULL, NULL};
+} state = {NULL, HY_LOG_TEXT, false, HY_LOG_INFO, -1, HY_LOG_TEXT, false, false, NULL, NULL};
 static char msg_buf[HY_LOG_LINE_MAX];
+static char plain_buf[HY_LOG_LINE_MAX]; /* msg_buf without emoji */
 static char line_buf[LINE_BUF_MAX];
 
 const char *hy_log_level_name(enum hy_log_level level)
@@ -97,6 +99,13 @@ static int make_parent_dirs(const char *path, struct hy_error *err)
 	return 0;
 }
 
+static bool console_is_terminal(const struct hy_log_config *config)
+{
+	int fd = config->console != NULL ? fileno(config->console) : -1;
+
+	return fd >= 0 && isatty(fd);
+}
+
 static bool want_colour(const struct hy_log_config *config)
 {
 	int fd;
@@ -130,6 +139,8 @@ int hy_log_setup(const struct hy_log_config *config, struct hy_error *err)
 	state.level = config->level;
 	state.fd = fd;
 	state.file_format = config->file_format;
+	state.file_plain = config->emoji_on_terminal_only;
+	state.console_plain = config->emoji_on_terminal_only && !console_is_terminal(config);
 	state.clock = config->clock != NULL ? config->clock : system_clock;
 	state.clock_ctx = config->clock_ctx;
 	pthread_mutex_unlock(&lock);
@@ -350,6 +361,65 @@ static void format_message(const char *word, const char *fmt, va_list ap)
 	}
 }
 
+/* Pictographs, dingbats and the joiners that build emoji. The text symbols
+ * the messages use (✓ U+2713, ✔ U+2714, • U+2022, → U+2192) are not. */
+static bool is_emoji(uint32_t cp)
+{
+	if (cp == 0x2713 || cp == 0x2714)
+		return false;
+	return (cp >= 0x1F000 && cp <= 0x1FAFF) || (cp >= 0x2600 && cp <= 0x27BF) ||
+	       (cp >= 0x2300 && cp <= 0x23FF) || (cp >= 0x2B00 && cp <= 0x2BFF) || cp == 0xFE0F ||
+	       cp == 0x200D || cp == 0x20E3;
+}
+
+/* The code point at s (n bytes left) and its length; an invalid byte is
+ * taken as itself, one byte long. */
+static uint32_t utf8_next(const unsigned char *s, size_t n, size_t *len)
+{
+	size_t want = s[0] < 0x80 ? 1 : (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : 4;
+	uint32_t cp = want == 1   ? s[0]
+		      : want == 2 ? s[0] & 0x1Fu
+		      : want == 3 ? s[0] & 0x0Fu
+				  : s[0] & 0x07u;
+
+	if (want > n) {
+		*len = 1;
+		return s[0];
+	}
+	for (size_t i = 1; i < want; i++) {
+		if ((s[i] & 0xC0) != 0x80) {
+			*len = 1;
+			return s[0];
+		}
+		cp = (cp << 6) | (s[i] & 0x3Fu);
+	}
+	*len = want;
+	return cp;
+}
+
+/* plain_buf = msg_buf without emoji and the spaces right after each. */
+static void strip_emoji(void)
+{
+	const unsigned char *s = (const unsigned char *)msg_buf;
+	size_t n = strlen(msg_buf), i = 0, o = 0;
+
+	while (i < n) {
+		size_t len;
+		uint32_t cp = utf8_next(s + i, n - i, &len);
+
+		if (!is_emoji(cp)) {
+			memcpy(plain_buf + o, s + i, len);
+			o += len;
+			i += len;
+			continue;
+		}
+		i += len;
+		while (i < n && s[i] == ' ')
+			i++;
+	}
+	plain_buf[o] = 0;
+}
+
 static void emit(enum hy_log_level level, enum hy_log_style style, const char *flow,
 		 const char *word, const char *fmt, va_list ap)
 {
@@ -370,22 +440,28 @@ static void emit(enum hy_log_level level, enum hy_log_style style, const char *f
 	    hy_time_format_iso(now, offset, iso, NULL) != 0)
 		civil = (struct hy_civil){0};
 	format_message(word, fmt, ap);
+	if ((state.console != NULL && state.console_plain) || (state.fd >= 0 && state.file_plain))
+		strip_emoji();
 	if (state.console != NULL) {
+		const char *msg = state.console_plain ? plain_buf : msg_buf;
+
 		l = (struct line){line_buf, 0, sizeof(line_buf) - 1};
 		if (state.console_format == HY_LOG_JSON)
-			build_json(&l, iso, level, flow, msg_buf);
+			build_json(&l, iso, level, flow, msg);
 		else
-			build_text(&l, &civil, flow, style, msg_buf, state.colour);
+			build_text(&l, &civil, flow, style, msg, state.colour);
 		line_buf[l.len++] = '\n';
 		fwrite(line_buf, 1, l.len, state.console);
 		fflush(state.console);
 	}
 	if (state.fd >= 0) {
+		const char *msg = state.file_plain ? plain_buf : msg_buf;
+
 		l = (struct line){line_buf, 0, sizeof(line_buf) - 1};
 		if (state.file_format == HY_LOG_JSON)
-			build_json(&l, iso, level, flow, msg_buf);
+			build_json(&l, iso, level, flow, msg);
 		else
-			build_text(&l, &civil, flow, style, msg_buf, false);
+			build_text(&l, &civil, flow, style, msg, false);
 		line_buf[l.len++] = '\n';
 		write_fd(state.fd, line_buf, l.len);
 	}

@@ -4,6 +4,8 @@
  * called under it). */
 #include "hygge/home.h"
 
+#include "homes_int.h"
+
 #include <pthread.h>
 #include <string.h>
 
@@ -79,7 +81,8 @@ bool hy_home_unregister(const char *type)
 /* The home types built into hygge, in the order `hygge debug` lists them.
  * Each type's file exports its ops table; add it here. */
 static const struct hy_home_ops *const builtin[] = {
-	NULL, /* none yet: local, parquet, mssql, postgres come with their engines */
+	&hy_home_parquet_ops, &hy_home_local_ops,
+	/* mssql, postgres come with their engines */
 };
 
 int hy_homes_register_builtin(struct hy_error *err)

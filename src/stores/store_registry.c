@@ -4,6 +4,8 @@
  * called under it). */
 #include "hygge/store.h"
 
+#include "stores_int.h"
+
 #include <pthread.h>
 #include <string.h>
 
@@ -80,7 +82,8 @@ bool hy_store_unregister(const char *type)
 /* The store types built into hygge, in the order `hygge debug` lists them.
  * Each type's file exports its ops table; add it here. */
 static const struct hy_store_ops *const builtin[] = {
-	NULL, /* none yet: local, sqlite, mssql, ... bind their engines here */
+	&hy_store_parquet_ops, &hy_store_local_ops, &hy_store_sqlite_ops,
+	/* mssql, postgres, adls, onelake, open_mirroring bind their engines here */
 };
 
 int hy_stores_register_builtin(struct hy_error *err)

@@ -198,6 +198,49 @@ static void test_file_sink_is_plain_and_appends(void **state)
 	rmdir(dir);
 }
 
+/* emoji_on_terminal_only: a console that is no terminal and the file get
+ * the words without emoji (and without the spaces after them); text symbols
+ * stay. */
+static void test_emoji_only_on_a_terminal(void **state)
+{
+	char dir[] = "/tmp/hy_log_test_XXXXXX";
+	char path[256], *text;
+	struct hy_log_config cfg = {0};
+	struct hy_error err = {0};
+	FILE *out = tmpfile();
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/hygge.log", dir);
+	cfg.console = out;
+	cfg.level = HY_LOG_INFO;
+	cfg.file_path = path;
+	cfg.emoji_on_terminal_only = true;
+	cfg.clock = fixed_clock;
+	assert_int_equal(hy_log_setup(&cfg, &err), 0);
+	hy_log_info(NULL, "📊 Milestone: %s rows", "1,000,000");
+	hy_log_warn(NULL, "⚠️  Some flows need attention");
+	hy_log_info("f", "   ✍️  Wrote 5 rows → x.csv");
+	hy_log_info(NULL, "   ✓ users (5 rows) • done ✨");
+	hy_log_info(NULL, "bad \xff byte and 👨‍👩‍👧 family");
+	hy_log_shutdown();
+	text = slurp_file(out);
+	assert_string_equal(text, "02:02:03  Milestone: 1,000,000 rows\n"
+				  "02:02:03  Some flows need attention\n"
+				  "02:02:03  [f]    Wrote 5 rows → x.csv\n"
+				  "02:02:03     ✓ users (5 rows) • done \n"
+				  "02:02:03  bad \xff byte and family\n");
+	free(text);
+	text = slurp_path(path);
+	assert_non_null(strstr(text, "02:02:03  Milestone: 1,000,000 rows\n"));
+	assert_null(strstr(text, "📊"));
+	free(text);
+	fclose(out);
+	/* Without the option nothing changes (the other tests' lines). */
+	unlink(path);
+	rmdir(dir);
+}
+
 static void test_setup_failure_keeps_previous_config(void **state)
 {
 	char path[] = "/tmp/hy_log_file_XXXXXX";
@@ -439,6 +482,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_colours_when_asked),
 	cmocka_unit_test(test_auto_colour_on_a_terminal),
 	cmocka_unit_test(test_file_sink_is_plain_and_appends),
+	cmocka_unit_test(test_emoji_only_on_a_terminal),
 	cmocka_unit_test(test_setup_failure_keeps_previous_config),
 	cmocka_unit_test(test_json_lines),
 	cmocka_unit_test(test_level_filter),

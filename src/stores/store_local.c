@@ -1,0 +1,527 @@
+/* The local store (types `local` and `parquet`): files on the local disk,
+ * behaviour.md §3.6 with decisions.md D7 and D8.
+ *
+ *   open     names the final directory (`path`, plus the entity) and the
+ *            staging directory <parent of final>/tmp/<flow>_store/, and
+ *            removes what a killed run left in that staging directory
+ *   write    buffers to batch_size rows (the store base); each chunk becomes
+ *            one staged file named by file_pattern; the sequence is computed
+ *            once per attempt (max existing + 1) and incremented per file
+ *   finish   flushes, then publishes: every staged file renamed into the
+ *            final directory (never over an existing file); for full_drop the
+ *            data files that were there before are removed after every new
+ *            file is in place
+ *   abort    removes the staged files; the destination is untouched
+ *
+ * Nothing touches the final directory before finish. Design notes and the
+ * failure windows: docs/internals/homes-stores.md. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hygge/alloc.h"
+#include "hygge/buffer.h"
+#include "hygge/cfgtypes.h"
+#include "hygge/isotime.h"
+#include "hygge/log.h"
+#include "hygge/pattern.h"
+#include "hygge/store.h"
+#include "store_local_int.h"
+#include "stores_int.h"
+
+static const char *const exts[] = {"parquet", "csv", "ndjson"};
+
+struct hy_store {
+	char *flow;        /* log scope and {flow_name} */
+	char *entity;      /* {entity}; NULL for an entity-less flow */
+	char *name;        /* "<flow>_store": {name} and the staging folder */
+	char *final_dir;   /* where files are published */
+	char *staging_dir; /* <parent of final>/tmp/<name> */
+	int format;        /* enum hy_file_format */
+	enum hy_run_type run_type;
+	struct hy_local_write_opts wopts;
+	struct hy_pattern *pattern;
+	struct hy_store_buffer buf;
+	bool seq_ready;   /* next_seq computed for this attempt */
+	int64_t next_seq; /* the number of the next staged file */
+	char **staged;    /* file names (not paths) in staging_dir, in order */
+	size_t nstaged, cap;
+	bool finished;
+};
+
+/* mkdir -p. */
+static int make_dirs(const char *path, struct hy_error *err)
+{
+	char *copy = hy_strdup(path);
+	int rc = 0;
+
+	if (copy == NULL)
+		return hy_error_set(err, HY_ENOMEM, "out of memory");
+	for (char *p = copy + 1; rc == 0; p++) {
+		bool end = *p == '\0';
+
+		if (*p != '/' && !end)
+			continue;
+		*p = '\0';
+		if (mkdir(copy, 0755) != 0 && errno != EEXIST)
+			rc = hy_error_set_errno(err, HY_EIO, errno,
+						"Failed to create directories: %s", copy);
+		if (end)
+			break;
+		*p = '/';
+	}
+	hy_free(copy);
+	return rc;
+}
+
+/* Removes every regular file directly in `dir` (a stale staging folder);
+ * returns how many went. A missing folder is empty. */
+static long clear_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	long n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' &&
+		    (de->d_name[1] == 0 || (de->d_name[1] == '.' && de->d_name[2] == 0)))
+			continue;
+		if (unlinkat(dirfd(d), de->d_name, 0) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* Removes the staging folder and, when that leaves it empty, its tmp/ parent. */
+static void remove_staging_dir(const struct hy_store *s)
+{
+	char *slash;
+	char *parent;
+
+	if (rmdir(s->staging_dir) != 0)
+		return;
+	if ((parent = hy_strdup(s->staging_dir)) == NULL)
+		return;
+	if ((slash = strrchr(parent, '/')) != NULL) {
+		*slash = '\0';
+		(void)rmdir(parent);
+	}
+	hy_free(parent);
+}
+
+static void drop_staged(struct hy_store *s)
+{
+	for (size_t i = 0; i < s->nstaged; i++) {
+		char *path = hy_asprintf("%s/%s", s->staging_dir, s->staged[i]);
+
+		if (path != NULL)
+			(void)unlink(path);
+		hy_free(path);
+		hy_free(s->staged[i]);
+	}
+	s->nstaged = 0;
+	remove_staging_dir(s);
+}
+
+static void store_abort(struct hy_store *s)
+{
+	hy_store_buffer_discard(&s->buf);
+	drop_staged(s);
+	s->seq_ready = false;
+}
+
+static void store_close(struct hy_store *s)
+{
+	if (s == NULL)
+		return;
+	if (!s->finished)
+		store_abort(s);
+	hy_store_buffer_reset(&s->buf);
+	for (size_t i = 0; i < s->nstaged; i++)
+		hy_free(s->staged[i]);
+	hy_free(s->staged);
+	hy_pattern_destroy(s->pattern);
+	hy_free(s->flow);
+	hy_free(s->entity);
+	hy_free(s->name);
+	hy_free(s->final_dir);
+	hy_free(s->staging_dir);
+	hy_free(s);
+}
+
+static struct hy_pattern_values pattern_values(const struct hy_store *s, int64_t seq,
+					       const char *stamp)
+{
+	return (struct hy_pattern_values){.sequence = seq,
+					  .name = s->name,
+					  .flow_name = s->flow,
+					  .timestamp = stamp,
+					  .entity = s->entity != NULL ? s->entity : ""};
+}
+
+/* D8: one scan of the final directory per attempt; the largest number that
+ * file_pattern gives to a file there, plus one (1 when there is none). */
+static void compute_sequence(struct hy_store *s)
+{
+	struct hy_pattern_values v = pattern_values(s, 0, NULL);
+	DIR *d = opendir(s->final_dir);
+	struct dirent *de;
+	int64_t max = 0;
+
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		int64_t seq;
+
+		if (hy_pattern_match_sequence(s->pattern, &v, de->d_name, strlen(de->d_name),
+					      &seq) &&
+		    seq > max)
+			max = seq;
+	}
+	if (d != NULL)
+		closedir(d);
+	s->next_seq = max < INT64_MAX ? max + 1 : max;
+	s->seq_ready = true;
+}
+
+static int render_name(struct hy_store *s, char **out, struct hy_error *err)
+{
+	char stamp[HY_TIME_STAMP_MAX] = "";
+	struct hy_pattern_values v;
+	struct hy_buf b;
+	int rc;
+
+	*out = NULL;
+	if ((hy_pattern_fields(s->pattern) & HY_PATTERN_TIMESTAMP) != 0)
+		HY_TRY(hy_time_format_stamp(hy_time_now_utc_micros(), stamp, err));
+	v = pattern_values(s, s->next_seq, stamp);
+	hy_buf_init(&b, 4096);
+	rc = hy_pattern_render(s->pattern, &v, &b, err);
+	if (rc == 0) {
+		const char *text = b.data != NULL ? (const char *)b.data : "";
+
+		if (text[0] == '\0' || strchr(text, '/') != NULL || strcmp(text, ".") == 0 ||
+		    strcmp(text, "..") == 0)
+			rc = hy_error_set(err, HY_ECONFIG,
+					  "file_pattern '%s' gives the file name '%s'",
+					  hy_pattern_text(s->pattern), text);
+		else if ((*out = hy_strdup(text)) == NULL)
+			rc = hy_error_set(err, HY_ENOMEM, "out of memory");
+	}
+	hy_buf_reset(&b);
+	s->next_seq++;
+	return rc;
+}
+
+static int remember(struct hy_store *s, char *name, struct hy_error *err)
+{
+	if (s->nstaged == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 16;
+		char **grown = hy_realloc(s->staged, cap * sizeof(*grown));
+
+		if (grown == NULL) {
+			hy_free(name);
+			return hy_error_set(err, HY_ENOMEM, "out of memory");
+		}
+		s->staged = grown;
+		s->cap = cap;
+	}
+	s->staged[s->nstaged++] = name;
+	return 0;
+}
+
+static bool exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+/* The store base's callback: one chunk, one staged file. */
+static int emit_file(void *ctx, struct hy_batch *chunk, struct hy_error *err)
+{
+	struct hy_store *s = ctx;
+	char *name = NULL, *path = NULL, *final = NULL;
+	int rc;
+
+	if (!s->seq_ready)
+		compute_sequence(s);
+	if ((rc = render_name(s, &name, err)) != 0)
+		return rc;
+	path = hy_asprintf("%s/%s", s->staging_dir, name);
+	final = hy_asprintf("%s/%s", s->final_dir, name);
+	if (path == NULL || final == NULL) {
+		rc = hy_error_set(err, HY_ENOMEM, "out of memory");
+		goto out;
+	}
+	/* D8: no file ever overwrites another, staged or published. */
+	if (exists(path) || exists(final)) {
+		rc = hy_error_set(err, HY_EIO,
+				  "file_pattern '%s' gives the name %s to two files; add "
+				  "{sequence} to it",
+				  hy_pattern_text(s->pattern), name);
+		goto out;
+	}
+	if ((rc = make_dirs(s->staging_dir, err)) != 0)
+		goto out;
+	rc = hy__local_write_file(path, s->format, &s->wopts, chunk, err);
+	if (rc == 0 && !exists(path))
+		rc = hy_error_set(err, HY_EIO, "File was not created after write: %s", path);
+	if (rc != 0) {
+		(void)unlink(path);
+		hy_error_prefix(err, "Failed to write %s to %s", exts[s->format], path);
+		goto out;
+	}
+	hy_log_debug(s->flow, "✍️  Wrote %lld rows → %s", (long long)chunk->nrows, path);
+	rc = remember(s, name, err);
+	name = NULL;
+out:
+	hy_free(name);
+	hy_free(path);
+	hy_free(final);
+	return rc;
+}
+
+static int store_write(struct hy_store *s, struct hy_batch *batch, struct hy_error *err)
+{
+	return hy_store_buffer_write(&s->buf, batch, err);
+}
+
+/* Data files in the final directory before publishing (full_drop removes
+ * them): regular files named *.<ext>. */
+static int list_old(const struct hy_store *s, char ***out, size_t *n, struct hy_error *err)
+{
+	DIR *d = opendir(s->final_dir);
+	struct dirent *de;
+	size_t cap = 0;
+	int rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	while (rc == 0 && d != NULL && (de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name), el = strlen(exts[s->format]);
+		struct stat st;
+
+		if (len <= el + 1 || de->d_name[len - el - 1] != '.' ||
+		    strcmp(de->d_name + len - el, exts[s->format]) != 0 ||
+		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		if (*n == cap) {
+			char **grown =
+				hy_realloc(*out, (cap = cap ? cap * 2 : 16) * sizeof(char *));
+
+			if (grown == NULL) {
+				rc = hy_error_set(err, HY_ENOMEM, "out of memory");
+				break;
+			}
+			*out = grown;
+		}
+		if (((*out)[*n] = hy_strdup(de->d_name)) == NULL)
+			rc = hy_error_set(err, HY_ENOMEM, "out of memory");
+		else
+			(*n)++;
+	}
+	if (d != NULL)
+		closedir(d);
+	return rc;
+}
+
+static void free_names(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		hy_free(names[i]);
+	hy_free(names);
+}
+
+/* rename(2) that fails with EEXIST rather than replace `to`. Filesystems
+ * without RENAME_NOREPLACE fall back to a check, then rename (racy only
+ * against another writer of the same directory). */
+static int rename_noreplace(const char *from, const char *to)
+{
+	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+	if (exists(to)) {
+		errno = EEXIST;
+		return -1;
+	}
+	return rename(from, to);
+}
+
+/* Renames staged file i into the final directory, never over a file.
+ * `back` moves it the other way (undoing a half-done publish). */
+static int move_one(struct hy_store *s, size_t i, bool back, struct hy_error *err)
+{
+	char *from = hy_asprintf("%s/%s", back ? s->final_dir : s->staging_dir, s->staged[i]);
+	char *to = hy_asprintf("%s/%s", back ? s->staging_dir : s->final_dir, s->staged[i]);
+	int rc = 0;
+
+	if (from == NULL || to == NULL)
+		rc = hy_error_set(err, HY_ENOMEM, "out of memory");
+	else if (!back && !exists(from))
+		rc = hy_error_set(err, HY_ENOTFOUND, "Staging file does not exist: %s", from);
+	else if (rename_noreplace(from, to) != 0)
+		rc = hy_error_set_errno(err, HY_EIO, errno, "Failed to finalize transfer %s", from);
+	hy_free(from);
+	hy_free(to);
+	return rc;
+}
+
+static int publish(struct hy_store *s, struct hy_error *err)
+{
+	char **old = NULL;
+	size_t nold = 0, moved = 0;
+	int rc;
+
+	if ((rc = make_dirs(s->final_dir, err)) != 0)
+		return rc;
+	if (s->run_type == HY_RUN_FULL_DROP && (rc = list_old(s, &old, &nold, err)) != 0)
+		return rc;
+	for (; rc == 0 && moved < s->nstaged; moved++)
+		if ((rc = move_one(s, moved, false, err)) != 0)
+			break;
+	if (rc != 0) {
+		/* Put back what was moved: the destination stays as it was. */
+		while (moved-- > 0) {
+			struct hy_error ignored = {0};
+
+			(void)move_one(s, moved, true, &ignored);
+		}
+		free_names(old, nold);
+		return rc;
+	}
+	/* D7: the old data files go only once every new file is in place. */
+	for (size_t i = 0; i < nold; i++) {
+		char *path = hy_asprintf("%s/%s", s->final_dir, old[i]);
+
+		if (path != NULL && unlink(path) != 0 && errno != ENOENT)
+			hy_log_warn(s->flow, "full_drop could not remove %s: %s", path,
+				    strerror(errno));
+		hy_free(path);
+	}
+	hy_log_debug(s->flow, "Published %zu file(s) to %s%s", s->nstaged, s->final_dir,
+		     nold > 0 ? " (previous files removed)" : "");
+	free_names(old, nold);
+	for (size_t i = 0; i < s->nstaged; i++)
+		hy_free(s->staged[i]);
+	s->nstaged = 0;
+	remove_staging_dir(s);
+	return 0;
+}
+
+static int store_finish(struct hy_store *s, struct hy_error *err)
+{
+	HY_TRY(hy_store_buffer_flush(&s->buf, err));
+	/* Zero rows publish nothing: full_drop keeps the destination as it was. */
+	if (s->nstaged > 0)
+		HY_TRY(publish(s, err));
+	s->finished = true;
+	return 0;
+}
+
+/* "<parent of final>/tmp/<name>". */
+static char *staging_path(const char *final_dir, const char *name)
+{
+	const char *slash = strrchr(final_dir, '/');
+
+	if (slash == NULL)
+		return hy_asprintf("tmp/%s", name);
+	if (slash == final_dir)
+		return hy_asprintf("/tmp/%s", name);
+	return hy_asprintf("%.*s/tmp/%s", (int)(slash - final_dir), final_dir, name);
+}
+
+static int open_paths(struct hy_store *s, const struct hy_file_cfg *fc,
+		      const struct hy_endpoint_context *ctx, struct hy_error *err)
+{
+	const char *base = fc->abs_path != NULL ? fc->abs_path : fc->path;
+	size_t len;
+
+	if (base == NULL || base[0] == '\0')
+		return hy_error_set(err, HY_ECONFIG, "store path is empty");
+	s->flow = hy_strdup(ctx->flow_name != NULL ? ctx->flow_name : "flow");
+	s->entity = ctx->entity != NULL ? hy_strdup(ctx->entity) : NULL;
+	s->final_dir = hy_strdup(base);
+	if (s->flow == NULL || s->final_dir == NULL || (ctx->entity != NULL && s->entity == NULL))
+		return hy_error_set(err, HY_ENOMEM, "out of memory");
+	len = strlen(s->final_dir);
+	while (len > 1 && s->final_dir[len - 1] == '/')
+		s->final_dir[--len] = '\0';
+	s->name = hy_asprintf("%s_store", s->flow);
+	if (s->name == NULL || (s->staging_dir = staging_path(s->final_dir, s->name)) == NULL)
+		return hy_error_set(err, HY_ENOMEM, "out of memory");
+	return 0;
+}
+
+static int store_open(struct hy_store **out, const void *config,
+		      const struct hy_endpoint_context *ctx, struct hy_error *err)
+{
+	const struct hy_store_config *cfg = config;
+	const struct hy_file_cfg *fc = &cfg->u.file;
+	struct hy_store *s;
+	const char *pattern;
+	char *fallback = NULL;
+	long stale;
+	int rc;
+
+	*out = NULL;
+	if ((s = hy_calloc(1, sizeof(*s))) == NULL)
+		return hy_error_set(err, HY_ENOMEM, "out of memory opening the store");
+	s->format = strcmp(cfg->type, "parquet") == 0 ? HY_FORMAT_PARQUET : fc->format;
+	s->run_type = ctx->run_type;
+	if ((rc = open_paths(s, fc, ctx, err)) != 0)
+		goto fail;
+	if ((rc = hy__local_write_opts_init(&s->wopts, fc, s->flow, err)) != 0)
+		goto fail;
+	if (s->format == HY_FORMAT_PARQUET && (rc = hy__local_pq_writer_available(err)) != 0)
+		goto fail;
+	pattern = fc->file_pattern;
+	if (pattern == NULL || pattern[0] == '\0')
+		pattern = fallback = hy_asprintf("{sequence:020d}.%s", exts[s->format]);
+	if (pattern == NULL) {
+		rc = hy_error_set(err, HY_ENOMEM, "out of memory");
+		goto fail;
+	}
+	rc = hy_pattern_compile(&s->pattern, pattern, HY_PATTERN_ALL, err);
+	hy_free(fallback);
+	if (rc != 0)
+		goto fail;
+	if ((rc = hy_store_buffer_init(&s->buf, fc->batch_size, emit_file, s, err)) != 0)
+		goto fail;
+	/* A killed run cannot clean up after itself: its staging goes now. */
+	if ((stale = clear_dir(s->staging_dir)) > 0)
+		hy_log_info(s->flow, "Removed %ld staged file(s) left by an interrupted run in %s",
+			    stale, s->staging_dir);
+	remove_staging_dir(s);
+	*out = s;
+	return 0;
+fail:
+	store_close(s);
+	return rc;
+}
+
+const struct hy_store_ops hy_store_local_ops = {
+	.type = "local",
+	.open = store_open,
+	.write = store_write,
+	.finish = store_finish,
+	.abort = store_abort,
+	.close = store_close,
+};
+
+const struct hy_store_ops hy_store_parquet_ops = {
+	.type = "parquet",
+	.open = store_open,
+	.write = store_write,
+	.finish = store_finish,
+	.abort = store_abort,
+	.close = store_close,
+};

@@ -1,0 +1,40 @@
+/* Private to the local store: writer options from the config and one
+ * function that writes one batch as one file (store_local_fmt.c). */
+#ifndef HYGGE_STORE_LOCAL_INT_H
+#define HYGGE_STORE_LOCAL_INT_H
+
+#include <stdbool.h>
+
+#include "hygge/batch.h"
+#include "hygge/cfgtypes.h"
+#include "hygge/formats.h"
+#include "hygge/status.h"
+
+/* From `format_options` (Polars' keyword names): CSV separator, quote_char,
+ * include_header (alias has_header); parquet compression (beats the store's
+ * `compression`; also "zstd:9", "none") and timestamp_unit ("us" default,
+ * "ns"). Unknown keys are ignored (behaviour.md §2.10). Strings borrow from
+ * the configuration; `flow` (the log scope of writer warnings) from the
+ * caller. */
+struct hy_local_write_opts {
+	struct hy_csv_options csv;
+	const char *compression;         /* codec name as written */
+	const char *timestamp_unit;      /* NULL: the writer's default */
+	int pq_codec, pq_level, pq_unit; /* parsed at init when the writer is built in */
+	const char *flow;
+};
+
+int hy__local_write_opts_init(struct hy_local_write_opts *o, const struct hy_file_cfg *fc,
+			      const char *flow, struct hy_error *err) HY_WUR;
+
+/* Creates `path` (which must not exist) holding the rows of `batch` in
+ * `format` (enum hy_file_format). On failure the file may be left behind
+ * half-written: the caller removes it. */
+int hy__local_write_file(const char *path, int format, const struct hy_local_write_opts *o,
+			 struct hy_batch *batch, struct hy_error *err) HY_WUR;
+
+/* 0 when this build writes parquet, else HY_EUNSUPPORTED
+ * "format 'parquet' is not available in this build yet". */
+int hy__local_pq_writer_available(struct hy_error *err) HY_WUR;
+
+#endif /* HYGGE_STORE_LOCAL_INT_H */
