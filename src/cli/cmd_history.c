@@ -261,7 +261,8 @@ static int run_history(const struct cli_command *cmd, struct cli_parsed *p)
 			       strncmp(paths[i], ws->root, rl) == 0 && paths[i][rl] == '/'
 				       ? paths[i] + rl + 1
 				       : paths[i]);
-		qsort(ls.v, ls.n, sizeof(*ls.v), cmp_line);
+		if (ls.n > 0)
+			qsort(ls.v, ls.n, sizeof(*ls.v), cmp_line);
 		size_t shown = ls.n;
 
 		if (filter.last > 0 && shown > filter.last)
