@@ -24,7 +24,7 @@
 
 static const struct cli_option history_options[] = {
 	{"flow", 'f', CLI_VALUE, "FLOW", "Only runs of this (base) flow"},
-	{"entity", 'e', CLI_VALUE, "ENTITY", "Only runs of this entity"},
+	{"entity", 'e', CLI_VALUE, "ENTITY", "Only runs of this entity (or FLOW.ENTITY)"},
 	{"last", 'n', CLI_VALUE, "N", "Show the N most recent runs (default: 20; 0: all)"},
 	{"failed", 0, CLI_FLAG, NULL, "Only failed runs"},
 	{0},
@@ -209,6 +209,7 @@ static int run_history(const struct cli_command *cmd, struct cli_parsed *p)
 	struct hy_error err = {0};
 	char **paths = NULL;
 	size_t npaths = 0;
+	char flow_part[256];
 	int rc;
 
 	if (last != NULL) {
@@ -226,6 +227,15 @@ static int run_history(const struct cli_command *cmd, struct cli_parsed *p)
 	}
 	filter.flow = cli_value(cmd, p, "flow");
 	filter.entity = cli_value(cmd, p, "entity");
+	if (filter.entity != NULL && filter.flow == NULL && strchr(filter.entity, '.') != NULL) {
+		/* "flow.entity", as `go --entity` takes it */
+		const char *dot = strchr(filter.entity, '.');
+
+		snprintf(flow_part, sizeof(flow_part), "%.*s", (int)(dot - filter.entity),
+			 filter.entity);
+		filter.flow = flow_part;
+		filter.entity = dot + 1;
+	}
 	filter.failed_only = cli_flag(cmd, p, "failed");
 
 	rc = hy_workspace_load(&opts, &ws, &err);
