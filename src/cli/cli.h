@@ -9,5 +9,6 @@ extern const struct cli_command cli_cmd_go;
 extern const struct cli_command cli_cmd_debug;
 extern const struct cli_command cli_cmd_config_doc;
 extern const struct cli_command cli_cmd_inspect;
+extern const struct cli_command cli_cmd_history;
 
 #endif /* HYGGE_CLI_H */

@@ -13,6 +13,7 @@ static const struct cli_command *const commands[] = {
 	&cli_cmd_debug,
 	&cli_cmd_config_doc,
 	&cli_cmd_inspect,
+	&cli_cmd_history,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
