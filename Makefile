@@ -51,7 +51,7 @@ fuzz: bootstrap
 	@scripts/fuzz
 
 format:
-	@git ls-files '*.c' '*.h' '*.h.in' | xargs clang-format -i
+	@git ls-files '*.c' '*.h' | xargs clang-format -i
 
 lint: release
 	@git ls-files '*.c' '*.h' | xargs clang-format --dry-run -Werror

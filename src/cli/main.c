@@ -8,12 +8,8 @@
 #include "hygge/version.h"
 
 static const struct cli_command *const commands[] = {
-	&cli_cmd_init,
-	&cli_cmd_go,
-	&cli_cmd_debug,
-	&cli_cmd_config_doc,
-	&cli_cmd_inspect,
-	&cli_cmd_history,
+	&cli_cmd_init,       &cli_cmd_go,      &cli_cmd_debug,
+	&cli_cmd_config_doc, &cli_cmd_inspect, &cli_cmd_history,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
