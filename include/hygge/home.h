@@ -19,6 +19,7 @@
 
 #include "hygge/batch.h"
 #include "hygge/endpoint.h"
+#include "hygge/registry.h"
 #include "hygge/status.h"
 
 struct hy_home;      /* the type's own object */
@@ -55,7 +56,7 @@ struct hy_home_ops {
 /* ---- registry ---- */
 
 /* Most types one registry holds. */
-#define HY_HOME_REGISTRY_MAX 64
+#define HY_HOME_REGISTRY_MAX HY_REGISTRY_MAX
 
 /* Adds a type. `ops` is borrowed for the life of the process (a static
  * table). HY_EINVAL when a required function or the type name is missing or

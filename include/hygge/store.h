@@ -27,6 +27,7 @@
 
 #include "hygge/batch.h"
 #include "hygge/endpoint.h"
+#include "hygge/registry.h"
 #include "hygge/status.h"
 
 struct hy_store;  /* the type's own object */
@@ -54,7 +55,7 @@ struct hy_store_ops {
 
 /* ---- registry (same rules as the home registry) ---- */
 
-#define HY_STORE_REGISTRY_MAX 64
+#define HY_STORE_REGISTRY_MAX HY_REGISTRY_MAX
 
 int hy_store_register(const struct hy_store_ops *ops, struct hy_error *err) HY_WUR;
 const struct hy_store_ops *hy_store_registry_find(const char *type);
