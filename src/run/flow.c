@@ -32,6 +32,8 @@
 #include "hygge/alloc.h"
 #include "hygge/home.h"
 #include "hygge/isotime.h"
+#include "hygge/journal.h"
+#include "hygge/watermark.h"
 #include "hygge/log.h"
 #include "hygge/queue.h"
 #include "hygge/store.h"
@@ -172,6 +174,9 @@ int hy__flow_init(struct hy__flow *f, int index, const struct hy_flow_spec *spec
 	f->home_config = spec->home_config;
 	f->store_config = spec->store_config;
 	f->run_type = spec->run_type;
+	f->journal = spec->journal;
+	f->watermark = spec->watermark != NULL && spec->watermark->present ? spec->watermark : NULL;
+	f->polish = spec->polish;
 	f->queue_size = spec->queue_size != 0 ? spec->queue_size : HY_FLOW_DEFAULT_QUEUE_SIZE;
 	f->timeout_s = spec->timeout_s > 0 ? spec->timeout_s : HY_FLOW_DEFAULT_TIMEOUT_S;
 	f->retry = *retry;
@@ -598,6 +603,61 @@ static void entity_run_id(struct hy__flow *f)
 		f->result.entity_run_id[0] = 0;
 }
 
+/* One journal row for the flow's end (behaviour.md §3.18). A journal failure
+ * is logged as an error and never changes the flow's result. `wm_type` and
+ * `wm_text` are the tracker's value (NULL: none); `note` is the message of a
+ * successful run (a watermark mismatch warning), or NULL. */
+static void record_journal(struct hy__flow *f, const char *wm_type, const char *wm_text,
+			   const char *note)
+{
+	char start[HY_TIME_ISO_MAX], finish[HY_TIME_ISO_MAX];
+	struct hy_journal_row row = {0};
+	struct hy_error err = {0};
+	const struct hy_flow_result *r = &f->result;
+
+	if (f->journal == NULL)
+		return;
+	if (hy_time_format_iso(r->start_utc_micros, 0, start, &err) != 0 ||
+	    hy_time_format_iso(hy_time_now_utc_micros(), 0, finish, &err) != 0) {
+		hy_log_error(f->name, "Failed to record the run in the journal: %s", err.msg);
+		return;
+	}
+	row.entity_run_id = r->entity_run_id;
+	row.coordinator_run_id = f->coordinator_run_id;
+	row.flow_run_id = r->flow_run_id;
+	row.coordinator = f->coordinator_name;
+	row.flow = f->base_flow;
+	row.entity = f->entity != NULL ? f->entity : f->name;
+	row.start_time = start;
+	row.finish_time = finish;
+	row.run_type = hy_run_type_name(f->run_type);
+	row.row_count = r->rows;
+	row.duration = r->duration_s;
+	switch (r->status) {
+	case HY_FLOW_PASS:
+		row.status = "success";
+		row.message = note;
+		break;
+	case HY_FLOW_SKIP:
+		row.status = "skip";
+		row.message = "No rows processed";
+		break;
+	default:
+		row.status = "fail";
+		row.message = r->error.msg;
+		row.row_count = 0;
+		break;
+	}
+	if (r->status == HY_FLOW_PASS && wm_text != NULL && f->watermark != NULL) {
+		row.primary_key = f->watermark->primary_key;
+		row.watermark_column = f->watermark->watermark_column;
+		row.watermark_type = wm_type;
+		row.watermark = wm_text;
+	}
+	if (hy_journal_record(f->journal, &row, &err) != 0)
+		hy_log_error(f->name, "Failed to record the run in the journal: %s", err.msg);
+}
+
 void hy__flow_run(struct hy__flow *f)
 {
 	struct attempt a = {.f = f};
@@ -643,6 +703,7 @@ done:
 	pthread_mutex_lock(&f->lock);
 	f->result.duration_s = f->attempt > 0 ? f->end - f->attempt_start : 0;
 	pthread_mutex_unlock(&f->lock);
+	record_journal(f, NULL, NULL, NULL);
 }
 
 void hy__flow_end_unstarted(struct hy__flow *f, const struct hy_error *cause)
