@@ -47,6 +47,17 @@ struct attempt {
 	struct hy_home *home;   /* flow thread opens/closes; producer uses */
 	struct hy_store *store; /* flow thread opens/closes; consumer uses */
 	struct hy_queue *q;     /* flow thread creates/destroys; both use */
+	/* Watermarks (NULL/false without a watermark config). The tracker is
+	 * reset per attempt and used by the consumer; the filter and the dedup
+	 * by the producer. */
+	struct hy_watermark_tracker *tracker;
+	bool schema_checked;
+	bool have_last; /* an incremental run resumes after `last` */
+	bool filter;    /* the home cannot: the producer filters */
+	struct hy_value last;
+	struct hy_journal_watermark jwm; /* `last` may borrow its text */
+	struct hy_dedup *dedup;          /* lookback set: re-read rows kept once */
+	char *note;                      /* a mismatch warning for the journal row */
 	/* The attempt's first failure; f->lock. */
 	int rc;
 	enum hy_failure_class cls;
@@ -294,6 +305,32 @@ static void worker_done(struct hy__flow *f)
 
 /* ---- the two workers ---- */
 
+static void wm_warn(void *user, const char *message)
+{
+	hy_log_warn(((struct hy__flow *)user)->name, "%s", message);
+}
+
+/* Producer side of an incremental run: keeps `col > last` when the home could
+ * not, then drops rows a lookback read twice. Replaces *b (an empty batch is
+ * fine: the caller drops it). */
+static int incremental_rows(struct attempt *a, struct hy_batch **b, struct hy_error *err)
+{
+	struct hy_batch *out = NULL;
+
+	if (a->filter) {
+		HY_TRY(hy_watermark_filter(*b, a->f->watermark->watermark_column, &a->last, &out,
+					   err));
+		hy_batch_unref(*b);
+		*b = out;
+	}
+	if (a->dedup != NULL && (*b)->nrows > 0) {
+		HY_TRY(hy_dedup_apply(a->dedup, *b, &out, wm_warn, a->f, err));
+		hy_batch_unref(*b);
+		*b = out;
+	}
+	return 0;
+}
+
 static void *producer_main(void *arg)
 {
 	struct attempt *a = arg;
@@ -312,6 +349,13 @@ static void *producer_main(void *arg)
 		if (b == NULL) {
 			hy_queue_close(a->q);
 			break;
+		}
+		if (b->nrows > 0 && (a->filter || a->dedup != NULL)) {
+			rc = incremental_rows(a, &b, &err);
+			if (rc != 0) {
+				attempt_fail(a, rc, &err, NULL);
+				break;
+			}
 		}
 		if (b->nrows == 0) {
 			hy_batch_unref(b);
@@ -345,11 +389,30 @@ static void *consumer_main(void *arg)
 		b = item;
 		rows = b->nrows;
 		bytes = hy__batch_bytes(b);
+		if (a->tracker != NULL && !a->schema_checked) {
+			a->schema_checked = true;
+			rc = hy_watermark_tracker_check_schema(a->tracker, b->schema, &err);
+			if (rc != 0) {
+				hy_batch_unref(b);
+				attempt_fail(a, rc, &err, NULL);
+				break;
+			}
+		}
 		rc = a->sops->write(a->store, b, &err);
-		hy_batch_unref(b);
 		if (rc != 0) {
+			hy_batch_unref(b);
 			hy_error_prefix(&err, "store %s", a->sops->type);
 			attempt_fail(a, rc, &err, a->sops->classify);
+			break;
+		}
+		/* The batch as the home produced it (the watermark column keeps its
+		 * name), once the store accepted it. */
+		rc = a->tracker != NULL
+			     ? hy_watermark_tracker_observe(a->tracker, b, wm_warn, f, &err)
+			     : 0;
+		hy_batch_unref(b);
+		if (rc != 0) {
+			attempt_fail(a, rc, &err, NULL);
 			break;
 		}
 		atomic_fetch_add(&f->rows, rows);
@@ -400,6 +463,18 @@ static int open_endpoints(struct attempt *a, int attempt)
 		a->home = NULL;
 		hy_error_prefix(&err, "home %s", a->hops->type);
 		attempt_fail(a, rc, &err, a->hops->classify);
+		return rc;
+	}
+	a->filter = a->have_last && a->hops->set_watermark == NULL;
+	if (a->have_last && a->hops->set_watermark != NULL) {
+		struct hy_watermark wm = {a->f->watermark->watermark_column, a->last,
+					  a->f->watermark};
+
+		rc = a->hops->set_watermark(a->home, &wm, &err);
+		if (rc != 0) {
+			hy_error_prefix(&err, "home %s", a->hops->type);
+			attempt_fail(a, rc, &err, a->hops->classify);
+		}
 	}
 	return rc;
 }
@@ -454,6 +529,19 @@ static int run_attempt(struct attempt *a, int attempt)
 
 	a->rc = 0;
 	hy_error_init(&a->err);
+	a->schema_checked = false;
+	if (a->tracker != NULL)
+		hy_watermark_tracker_reset(a->tracker);
+	hy_dedup_destroy(a->dedup);
+	a->dedup = NULL;
+	if (a->have_last && f->watermark->lookback != NULL && f->watermark->primary_key != NULL) {
+		rc = hy_dedup_create(&a->dedup, f->watermark->primary_key,
+				     f->watermark->watermark_column, 0, &err);
+		if (rc != 0) {
+			attempt_fail(a, rc, &err, NULL);
+			goto out;
+		}
+	}
 	if (open_endpoints(a, attempt) != 0)
 		goto out;
 	rc = hy_queue_create(&a->q, f->queue_size, drop_batch, &err);
@@ -658,10 +746,69 @@ static void record_journal(struct hy__flow *f, const char *wm_type, const char *
 		hy_log_error(f->name, "Failed to record the run in the journal: %s", err.msg);
 }
 
+static bool same_name(const char *a, const char *b)
+{
+	return (a == NULL || *a == 0) ? (b == NULL || *b == 0) : (b != NULL && strcmp(a, b) == 0);
+}
+
+/* §3.17 preparation, once per flow before the first attempt: only for run
+ * type incremental with a journal and a watermark config. A journal problem
+ * is a warning and a full load; a lookback that does not fit the stored
+ * value is a configuration error (returned: the flow fails). */
+static int prepare_incremental(struct hy__flow *f, struct attempt *a, struct hy_error *err)
+{
+	const struct hy_watermark_config *wc = f->watermark;
+	struct hy_journal_watermark *jwm = &a->jwm;
+	struct hy_error e = {0};
+	char detail[512] = "";
+
+	if (f->run_type != HY_RUN_INCREMENTAL || f->journal == NULL || wc == NULL)
+		return 0;
+	if (hy_journal_last_watermark(f->journal, f->base_flow,
+				      f->entity != NULL ? f->entity : f->name, jwm, &e) != 0) {
+		hy_log_warn(f->name, "Could not read the last watermark: %s. Performing full load.",
+			    e.msg);
+		return 0;
+	}
+	if (!jwm->found)
+		return 0;
+	if (!same_name(jwm->primary_key, wc->primary_key))
+		snprintf(detail, sizeof(detail), "primary_key changed from '%s' to '%s'",
+			 jwm->primary_key != NULL ? jwm->primary_key : "",
+			 wc->primary_key != NULL ? wc->primary_key : "");
+	if (!same_name(jwm->watermark_column, wc->watermark_column))
+		snprintf(detail + strlen(detail), sizeof(detail) - strlen(detail),
+			 "%swatermark_column changed from '%s' to '%s'", detail[0] ? ", " : "",
+			 jwm->watermark_column != NULL ? jwm->watermark_column : "",
+			 wc->watermark_column != NULL ? wc->watermark_column : "");
+	if (detail[0] != 0) {
+		a->note = hy_asprintf("Watermark config mismatch for %s: %s. Proceeding with full "
+				      "load and recording new watermark.",
+				      f->name, detail);
+		hy_log_warn(f->name,
+			    "Watermark config mismatch for %s: %s. Proceeding with full load and "
+			    "recording new watermark.",
+			    f->name, detail);
+		return 0;
+	}
+	if (hy_watermark_value_parse(jwm->watermark_type, jwm->watermark, &a->last, &e) != 0) {
+		hy_log_warn(f->name, "Could not read the last watermark: %s. Performing full load.",
+			    e.msg);
+		return 0;
+	}
+	HY_TRY(hy_watermark_lookback(wc, &a->last, err));
+	a->have_last = true;
+	hy_log_info(f->name, "Incremental load: %s after %s%s%s", wc->watermark_column,
+		    jwm->watermark, wc->lookback != NULL ? " with lookback " : "",
+		    wc->lookback != NULL ? wc->lookback : "");
+	return 0;
+}
+
 void hy__flow_run(struct hy__flow *f)
 {
 	struct attempt a = {.f = f};
 	struct hy_error err = {0};
+	const char *wm_type = NULL, *wm_text = NULL;
 
 	entity_run_id(f);
 	a.hops = hy_home_registry_find(f->home_type);
@@ -676,6 +823,14 @@ void hy__flow_run(struct hy__flow *f)
 			hy_error_set(&err, HY_ECONFIG, "unknown home type '%s'", f->home_type);
 		else
 			hy_error_set(&err, HY_ECONFIG, "unknown store type '%s'", f->store_type);
+		fail_with(f, "Flow failed", &err);
+		hy_log_error(f->name, "%s", f->result.error.msg);
+		goto done;
+	}
+	if (f->watermark != NULL &&
+	    (hy_watermark_tracker_create(&a.tracker, f->watermark, &err) != 0 ||
+	     prepare_incremental(f, &a, &err) != 0)) {
+		begin_attempt(f, 1);
 		fail_with(f, "Flow failed", &err);
 		hy_log_error(f->name, "%s", f->result.error.msg);
 		goto done;
@@ -703,7 +858,15 @@ done:
 	pthread_mutex_lock(&f->lock);
 	f->result.duration_s = f->attempt > 0 ? f->end - f->attempt_start : 0;
 	pthread_mutex_unlock(&f->lock);
-	record_journal(f, NULL, NULL, NULL);
+	if (a.tracker != NULL) {
+		wm_type = hy_watermark_tracker_type_tag(a.tracker);
+		wm_text = hy_watermark_tracker_value_text(a.tracker);
+	}
+	record_journal(f, wm_type, wm_text, a.note);
+	hy_watermark_tracker_destroy(a.tracker);
+	hy_dedup_destroy(a.dedup);
+	hy_journal_watermark_clear(&a.jwm);
+	hy_free(a.note);
 }
 
 void hy__flow_end_unstarted(struct hy__flow *f, const struct hy_error *cause)
