@@ -35,6 +35,7 @@
 #include "hygge/journal.h"
 #include "hygge/watermark.h"
 #include "hygge/log.h"
+#include "hygge/polish.h"
 #include "hygge/queue.h"
 #include "hygge/store.h"
 #include "run_int.h"
@@ -58,6 +59,10 @@ struct attempt {
 	struct hy_journal_watermark jwm; /* `last` may borrow its text */
 	struct hy_dedup *dedup;          /* lookback set: re-read rows kept once */
 	char *note;                      /* a mismatch warning for the journal row */
+	/* The store's polish rules (NULL: none): applied by the consumer to each
+	 * batch just before store.write, so every row exactly once (D21). */
+	struct hy_polish_config polish_cfg;
+	struct hy_polisher *polisher;
 	/* The attempt's first failure; f->lock. */
 	int rc;
 	enum hy_failure_class cls;
@@ -371,6 +376,24 @@ static void *producer_main(void *arg)
 	return NULL;
 }
 
+#define HY__POLISH_FAILED (-1000)
+
+/* store.write of `b`, polished first when the store has rules. A polish
+ * failure fails the flow (returned as HY__POLISH_FAILED, `err` says why). */
+static int write_batch(struct attempt *a, struct hy_batch *b, struct hy_error *err)
+{
+	struct hy_batch *out = NULL;
+	int rc;
+
+	if (a->polisher == NULL)
+		return a->sops->write(a->store, b, err);
+	if (hy_polish_apply(a->polisher, b, &out, wm_warn, a->f, err) != 0)
+		return HY__POLISH_FAILED;
+	rc = a->sops->write(a->store, out, err);
+	hy_batch_unref(out);
+	return rc;
+}
+
 static void *consumer_main(void *arg)
 {
 	struct attempt *a = arg;
@@ -398,11 +421,15 @@ static void *consumer_main(void *arg)
 				break;
 			}
 		}
-		rc = a->sops->write(a->store, b, &err);
+		rc = write_batch(a, b, &err);
 		if (rc != 0) {
 			hy_batch_unref(b);
-			hy_error_prefix(&err, "store %s", a->sops->type);
-			attempt_fail(a, rc, &err, a->sops->classify);
+			if (rc == HY__POLISH_FAILED) {
+				attempt_fail(a, err.code != 0 ? err.code : HY_EIO, &err, NULL);
+			} else {
+				hy_error_prefix(&err, "store %s", a->sops->type);
+				attempt_fail(a, rc, &err, a->sops->classify);
+			}
 			break;
 		}
 		/* The batch as the home produced it (the watermark column keeps its
@@ -827,9 +854,12 @@ void hy__flow_run(struct hy__flow *f)
 		hy_log_error(f->name, "%s", f->result.error.msg);
 		goto done;
 	}
-	if (f->watermark != NULL &&
-	    (hy_watermark_tracker_create(&a.tracker, f->watermark, &err) != 0 ||
-	     prepare_incremental(f, &a, &err) != 0)) {
+	if ((f->polish != NULL &&
+	     (hy_polish_config_read(f->polish, NULL, &a.polish_cfg, &err) != 0 ||
+	      hy_polish_create(&a.polisher, &a.polish_cfg, &err) != 0)) ||
+	    (f->watermark != NULL &&
+	     (hy_watermark_tracker_create(&a.tracker, f->watermark, &err) != 0 ||
+	      prepare_incremental(f, &a, &err) != 0))) {
 		begin_attempt(f, 1);
 		fail_with(f, "Flow failed", &err);
 		hy_log_error(f->name, "%s", f->result.error.msg);
@@ -867,6 +897,8 @@ done:
 	hy_dedup_destroy(a.dedup);
 	hy_journal_watermark_clear(&a.jwm);
 	hy_free(a.note);
+	hy_polish_destroy(a.polisher);
+	hy_polish_config_reset(&a.polish_cfg);
 }
 
 void hy__flow_end_unstarted(struct hy__flow *f, const struct hy_error *cause)
