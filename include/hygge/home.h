@@ -22,9 +22,19 @@
 #include "hygge/registry.h"
 #include "hygge/status.h"
 
-struct hy_home;      /* the type's own object */
-struct hy_option;    /* hygge/option.h */
-struct hy_watermark; /* the watermark module (not built yet) */
+struct hy_home;   /* the type's own object */
+struct hy_option; /* hygge/option.h */
+struct hy_watermark_config;
+
+/* What an incremental run resumes after (behaviour.md §3.17): read only rows
+ * whose `column` is greater than `last` (hy_watermark_value_parse() of the
+ * journal's value, lookback applied). Borrowed for the call. A home without
+ * set_watermark gets every row and the flow filters them itself. */
+struct hy_watermark {
+	const char *column;
+	struct hy_value last;
+	const struct hy_watermark_config *config; /* primary_key, lookback */
+};
 
 struct hy_home_ops {
 	const char *type; /* "local", "parquet", "mssql", "postgres", ... */
@@ -37,7 +47,8 @@ struct hy_home_ops {
 	/* The next batch (one reference, for the caller) or *out == NULL at the
 	 * end. Empty batches are allowed (the flow skips them). */
 	int (*next_batch)(struct hy_home *home, struct hy_batch **out, struct hy_error *err);
-	/* Optional (NULL): filter rows after the watermark. */
+	/* Optional (NULL): push `column > last` down into the read (called
+	 * after open, before the first next_batch, on every attempt). */
 	int (*set_watermark)(struct hy_home *home, const struct hy_watermark *wm,
 			     struct hy_error *err);
 	/* Optional (NULL): makes a next_batch() blocked now or later return soon

@@ -25,6 +25,10 @@
 #include "hygge/hash.h"
 #include "hygge/status.h"
 
+struct hy_journal;
+struct hy_watermark_config;
+struct hy_cfg_node;
+
 #define HY_FLOW_DEFAULT_QUEUE_SIZE 10
 #define HY_FLOW_DEFAULT_TIMEOUT_S  3600.0
 #define HY_RUN_DEFAULT_CONCURRENCY 8
@@ -58,6 +62,13 @@ struct hy_flow_spec {
 	enum hy_run_type run_type;
 	size_t queue_size; /* batches between producer and consumer; 0 = 10 */
 	double timeout_s;  /* per extraction attempt (D6); 0 = 3600 */
+	/* Optional; borrowed, must outlive the run. A journal handle is shared by
+	 * every flow that writes to the same file (record is thread-safe); the
+	 * flow records one row at its end and reads the last watermark from it
+	 * (docs/internals/run.md, "Journal"). */
+	struct hy_journal *journal;
+	const struct hy_watermark_config *watermark; /* NULL or !present: none */
+	const struct hy_cfg_node *polish;            /* the store's polish: mapping, or NULL */
 };
 
 enum hy_flow_status {

@@ -19,6 +19,7 @@
 #include "hygge/alloc.h"
 #include "hygge/buffer.h"
 #include "hygge/home.h"
+#include "hygge/journal.h"
 #include "hygge/log.h"
 #include "hygge/run.h"
 #include "hygge/store.h"
@@ -76,7 +77,75 @@ static int setup_logging(const struct hy_workspace *ws, const struct cli_run_opt
 	return hy_log_setup(&lc, err);
 }
 
-static struct hy_flow_spec *make_specs(const struct hy_workspace *ws)
+/* The journals of a run: one handle per distinct local file (D14), shared by
+ * the flows that write to it. Opened before the run, closed after it. */
+struct journals {
+	struct hy_journal **j;
+	size_t n, cap;
+	bool warned_remote;
+};
+
+static void journals_close(struct journals *js)
+{
+	for (size_t i = 0; i < js->n; i++)
+		hy_journal_close(js->j[i]);
+	hy_free(js->j);
+	memset(js, 0, sizeof(*js));
+}
+
+/* The journal of `ef`, or NULL (none, remote, or it could not be opened:
+ * a journal problem never stops a flow). */
+static struct hy_journal *journal_for(struct journals *js, const struct hy_entity_flow *ef)
+{
+	struct hy_error err = {0};
+	struct hy_journal *j = NULL;
+	char *path = NULL;
+	int rc = hy_journal_resolve_local(ef, &path, &err);
+
+	if (rc == HY_EUNSUPPORTED) {
+		if (!js->warned_remote)
+			hy_log_warn(NULL,
+				    "Remote journals are not supported yet: %s; not recording",
+				    err.msg);
+		js->warned_remote = true;
+		return NULL;
+	}
+	if (rc != 0) {
+		hy_log_error(ef->name, "Journal: %s", err.msg);
+		return NULL;
+	}
+	if (path == NULL)
+		return NULL;
+	for (size_t i = 0; i < js->n; i++) {
+		if (strcmp(hy_journal_path(js->j[i]), path) == 0) {
+			hy_free(path);
+			return js->j[i];
+		}
+	}
+	if (js->n == 0)
+		js->j = hy_calloc(js->cap, sizeof(*js->j));
+	if (js->j == NULL || hy_journal_open(&j, path, &err) != 0) {
+		hy_log_error(ef->name, "Journal: %s", js->j == NULL ? "out of memory" : err.msg);
+		hy_free(path);
+		return NULL;
+	}
+	hy_free(path);
+	js->j[js->n++] = j;
+	return j;
+}
+
+static const struct hy_cfg_node *store_polish(const struct hy_store_config *sc)
+{
+	if (sc->def == NULL)
+		return NULL;
+	switch (sc->def->family) {
+	case HY_FAM_FILE: return sc->u.file.polish;
+	case HY_FAM_LAKE: return sc->u.lake.polish;
+	default: return NULL;
+	}
+}
+
+static struct hy_flow_spec *make_specs(const struct hy_workspace *ws, struct journals *js)
 {
 	struct hy_flow_spec *specs = hy_calloc(ws->nflows ? ws->nflows : 1, sizeof(*specs));
 
@@ -94,6 +163,9 @@ static struct hy_flow_spec *make_specs(const struct hy_workspace *ws)
 			.run_type = ef->run_type,
 			.queue_size = ef->queue_size > 0 ? (size_t)ef->queue_size : 0,
 			.timeout_s = ef->timeout > 0 ? (double)ef->timeout : 0,
+			.journal = journal_for(js, ef),
+			.watermark = &ef->watermark,
+			.polish = store_polish(&ef->store),
 		};
 	}
 	return specs;
@@ -240,7 +312,8 @@ static int run_flows(const struct hy_workspace *ws, const struct cli_run_options
 		.continue_on_error = ws->continue_on_error,
 		.cancel = token,
 	};
-	struct hy_flow_spec *specs = make_specs(ws);
+	struct journals js = {.cap = ws->nflows};
+	struct hy_flow_spec *specs = make_specs(ws, &js);
 	struct hy_coordinator *coord = NULL;
 	struct saved_handlers saved;
 	struct ticker ticker;
@@ -249,11 +322,13 @@ static int run_flows(const struct hy_workspace *ws, const struct cli_run_options
 	int rc, code;
 
 	if (specs == NULL) {
+		journals_close(&js);
 		printf("Error: out of memory\n");
 		return 1;
 	}
 	if (hy_coordinator_create(specs, ws->nflows, &ro, &coord, &err) != 0) {
 		hy_free(specs);
+		journals_close(&js);
 		printf("Error: %s\n", err.msg);
 		return 1;
 	}
@@ -275,6 +350,7 @@ static int run_flows(const struct hy_workspace *ws, const struct cli_run_options
 		code = 1;
 	hy_coordinator_destroy(coord);
 	hy_free(specs);
+	journals_close(&js);
 	return code;
 }
 

@@ -366,9 +366,11 @@ static int run_ids(struct hy_coordinator *c, struct hy_error *err)
 		c->start_utc = hy_time_now_utc_micros();
 	HY_TRY(hy_time_format_iso(c->start_utc, 0, iso, err));
 	HY_TRY(hy_run_id_coordinator(c->name, iso, c->result.coordinator_run_id, err));
-	for (size_t i = 0; i < c->n; i++)
+	for (size_t i = 0; i < c->n; i++) {
 		HY_TRY(hy_run_id_flow(c->name, c->flows[i].base_flow, iso,
 				      c->flows[i].result.flow_run_id, err));
+		c->flows[i].coordinator_run_id = c->result.coordinator_run_id;
+	}
 	return 0;
 }
 

@@ -32,7 +32,10 @@
 #include "hygge/alloc.h"
 #include "hygge/home.h"
 #include "hygge/isotime.h"
+#include "hygge/journal.h"
+#include "hygge/watermark.h"
 #include "hygge/log.h"
+#include "hygge/polish.h"
 #include "hygge/queue.h"
 #include "hygge/store.h"
 #include "run_int.h"
@@ -45,6 +48,21 @@ struct attempt {
 	struct hy_home *home;   /* flow thread opens/closes; producer uses */
 	struct hy_store *store; /* flow thread opens/closes; consumer uses */
 	struct hy_queue *q;     /* flow thread creates/destroys; both use */
+	/* Watermarks (NULL/false without a watermark config). The tracker is
+	 * reset per attempt and used by the consumer; the filter and the dedup
+	 * by the producer. */
+	struct hy_watermark_tracker *tracker;
+	bool schema_checked;
+	bool have_last; /* an incremental run resumes after `last` */
+	bool filter;    /* the home cannot: the producer filters */
+	struct hy_value last;
+	struct hy_journal_watermark jwm; /* `last` may borrow its text */
+	struct hy_dedup *dedup;          /* lookback set: re-read rows kept once */
+	char *note;                      /* a mismatch warning for the journal row */
+	/* The store's polish rules (NULL: none): applied by the consumer to each
+	 * batch just before store.write, so every row exactly once (D21). */
+	struct hy_polish_config polish_cfg;
+	struct hy_polisher *polisher;
 	/* The attempt's first failure; f->lock. */
 	int rc;
 	enum hy_failure_class cls;
@@ -172,6 +190,9 @@ int hy__flow_init(struct hy__flow *f, int index, const struct hy_flow_spec *spec
 	f->home_config = spec->home_config;
 	f->store_config = spec->store_config;
 	f->run_type = spec->run_type;
+	f->journal = spec->journal;
+	f->watermark = spec->watermark != NULL && spec->watermark->present ? spec->watermark : NULL;
+	f->polish = spec->polish;
 	f->queue_size = spec->queue_size != 0 ? spec->queue_size : HY_FLOW_DEFAULT_QUEUE_SIZE;
 	f->timeout_s = spec->timeout_s > 0 ? spec->timeout_s : HY_FLOW_DEFAULT_TIMEOUT_S;
 	f->retry = *retry;
@@ -289,6 +310,32 @@ static void worker_done(struct hy__flow *f)
 
 /* ---- the two workers ---- */
 
+static void wm_warn(void *user, const char *message)
+{
+	hy_log_warn(((struct hy__flow *)user)->name, "%s", message);
+}
+
+/* Producer side of an incremental run: keeps `col > last` when the home could
+ * not, then drops rows a lookback read twice. Replaces *b (an empty batch is
+ * fine: the caller drops it). */
+static int incremental_rows(struct attempt *a, struct hy_batch **b, struct hy_error *err)
+{
+	struct hy_batch *out = NULL;
+
+	if (a->filter) {
+		HY_TRY(hy_watermark_filter(*b, a->f->watermark->watermark_column, &a->last, &out,
+					   err));
+		hy_batch_unref(*b);
+		*b = out;
+	}
+	if (a->dedup != NULL && (*b)->nrows > 0) {
+		HY_TRY(hy_dedup_apply(a->dedup, *b, &out, wm_warn, a->f, err));
+		hy_batch_unref(*b);
+		*b = out;
+	}
+	return 0;
+}
+
 static void *producer_main(void *arg)
 {
 	struct attempt *a = arg;
@@ -308,6 +355,13 @@ static void *producer_main(void *arg)
 			hy_queue_close(a->q);
 			break;
 		}
+		if (b->nrows > 0 && (a->filter || a->dedup != NULL)) {
+			rc = incremental_rows(a, &b, &err);
+			if (rc != 0) {
+				attempt_fail(a, rc, &err, NULL);
+				break;
+			}
+		}
 		if (b->nrows == 0) {
 			hy_batch_unref(b);
 			continue;
@@ -320,6 +374,24 @@ static void *producer_main(void *arg)
 	}
 	worker_done(a->f);
 	return NULL;
+}
+
+#define HY__POLISH_FAILED (-1000)
+
+/* store.write of `b`, polished first when the store has rules. A polish
+ * failure fails the flow (returned as HY__POLISH_FAILED, `err` says why). */
+static int write_batch(struct attempt *a, struct hy_batch *b, struct hy_error *err)
+{
+	struct hy_batch *out = NULL;
+	int rc;
+
+	if (a->polisher == NULL)
+		return a->sops->write(a->store, b, err);
+	if (hy_polish_apply(a->polisher, b, &out, wm_warn, a->f, err) != 0)
+		return HY__POLISH_FAILED;
+	rc = a->sops->write(a->store, out, err);
+	hy_batch_unref(out);
+	return rc;
 }
 
 static void *consumer_main(void *arg)
@@ -340,11 +412,34 @@ static void *consumer_main(void *arg)
 		b = item;
 		rows = b->nrows;
 		bytes = hy__batch_bytes(b);
-		rc = a->sops->write(a->store, b, &err);
+		if (a->tracker != NULL && !a->schema_checked) {
+			a->schema_checked = true;
+			rc = hy_watermark_tracker_check_schema(a->tracker, b->schema, &err);
+			if (rc != 0) {
+				hy_batch_unref(b);
+				attempt_fail(a, rc, &err, NULL);
+				break;
+			}
+		}
+		rc = write_batch(a, b, &err);
+		if (rc != 0) {
+			hy_batch_unref(b);
+			if (rc == HY__POLISH_FAILED) {
+				attempt_fail(a, err.code != 0 ? err.code : HY_EIO, &err, NULL);
+			} else {
+				hy_error_prefix(&err, "store %s", a->sops->type);
+				attempt_fail(a, rc, &err, a->sops->classify);
+			}
+			break;
+		}
+		/* The batch as the home produced it (the watermark column keeps its
+		 * name), once the store accepted it. */
+		rc = a->tracker != NULL
+			     ? hy_watermark_tracker_observe(a->tracker, b, wm_warn, f, &err)
+			     : 0;
 		hy_batch_unref(b);
 		if (rc != 0) {
-			hy_error_prefix(&err, "store %s", a->sops->type);
-			attempt_fail(a, rc, &err, a->sops->classify);
+			attempt_fail(a, rc, &err, NULL);
 			break;
 		}
 		atomic_fetch_add(&f->rows, rows);
@@ -395,6 +490,18 @@ static int open_endpoints(struct attempt *a, int attempt)
 		a->home = NULL;
 		hy_error_prefix(&err, "home %s", a->hops->type);
 		attempt_fail(a, rc, &err, a->hops->classify);
+		return rc;
+	}
+	a->filter = a->have_last && a->hops->set_watermark == NULL;
+	if (a->have_last && a->hops->set_watermark != NULL) {
+		struct hy_watermark wm = {a->f->watermark->watermark_column, a->last,
+					  a->f->watermark};
+
+		rc = a->hops->set_watermark(a->home, &wm, &err);
+		if (rc != 0) {
+			hy_error_prefix(&err, "home %s", a->hops->type);
+			attempt_fail(a, rc, &err, a->hops->classify);
+		}
 	}
 	return rc;
 }
@@ -449,6 +556,19 @@ static int run_attempt(struct attempt *a, int attempt)
 
 	a->rc = 0;
 	hy_error_init(&a->err);
+	a->schema_checked = false;
+	if (a->tracker != NULL)
+		hy_watermark_tracker_reset(a->tracker);
+	hy_dedup_destroy(a->dedup);
+	a->dedup = NULL;
+	if (a->have_last && f->watermark->lookback != NULL && f->watermark->primary_key != NULL) {
+		rc = hy_dedup_create(&a->dedup, f->watermark->primary_key,
+				     f->watermark->watermark_column, 0, &err);
+		if (rc != 0) {
+			attempt_fail(a, rc, &err, NULL);
+			goto out;
+		}
+	}
 	if (open_endpoints(a, attempt) != 0)
 		goto out;
 	rc = hy_queue_create(&a->q, f->queue_size, drop_batch, &err);
@@ -598,10 +718,124 @@ static void entity_run_id(struct hy__flow *f)
 		f->result.entity_run_id[0] = 0;
 }
 
+/* One journal row for the flow's end (behaviour.md §3.18). A journal failure
+ * is logged as an error and never changes the flow's result. `wm_type` and
+ * `wm_text` are the tracker's value (NULL: none); `note` is the message of a
+ * successful run (a watermark mismatch warning), or NULL. */
+static void record_journal(struct hy__flow *f, const char *wm_type, const char *wm_text,
+			   const char *note)
+{
+	char start[HY_TIME_ISO_MAX], finish[HY_TIME_ISO_MAX];
+	struct hy_journal_row row = {0};
+	struct hy_error err = {0};
+	const struct hy_flow_result *r = &f->result;
+
+	if (f->journal == NULL)
+		return;
+	if (hy_time_format_iso(r->start_utc_micros, 0, start, &err) != 0 ||
+	    hy_time_format_iso(hy_time_now_utc_micros(), 0, finish, &err) != 0) {
+		hy_log_error(f->name, "Failed to record the run in the journal: %s", err.msg);
+		return;
+	}
+	row.entity_run_id = r->entity_run_id;
+	row.coordinator_run_id = f->coordinator_run_id;
+	row.flow_run_id = r->flow_run_id;
+	row.coordinator = f->coordinator_name;
+	row.flow = f->base_flow;
+	row.entity = f->entity != NULL ? f->entity : f->name;
+	row.start_time = start;
+	row.finish_time = finish;
+	row.run_type = hy_run_type_name(f->run_type);
+	row.row_count = r->rows;
+	row.duration = r->duration_s;
+	switch (r->status) {
+	case HY_FLOW_PASS:
+		row.status = "success";
+		row.message = note;
+		break;
+	case HY_FLOW_SKIP:
+		row.status = "skip";
+		row.message = "No rows processed";
+		break;
+	default:
+		row.status = "fail";
+		row.message = r->error.msg;
+		row.row_count = 0;
+		break;
+	}
+	if (r->status == HY_FLOW_PASS && wm_text != NULL && f->watermark != NULL) {
+		row.primary_key = f->watermark->primary_key;
+		row.watermark_column = f->watermark->watermark_column;
+		row.watermark_type = wm_type;
+		row.watermark = wm_text;
+	}
+	if (hy_journal_record(f->journal, &row, &err) != 0)
+		hy_log_error(f->name, "Failed to record the run in the journal: %s", err.msg);
+}
+
+static bool same_name(const char *a, const char *b)
+{
+	return (a == NULL || *a == 0) ? (b == NULL || *b == 0) : (b != NULL && strcmp(a, b) == 0);
+}
+
+/* §3.17 preparation, once per flow before the first attempt: only for run
+ * type incremental with a journal and a watermark config. A journal problem
+ * is a warning and a full load; a lookback that does not fit the stored
+ * value is a configuration error (returned: the flow fails). */
+static int prepare_incremental(struct hy__flow *f, struct attempt *a, struct hy_error *err)
+{
+	const struct hy_watermark_config *wc = f->watermark;
+	struct hy_journal_watermark *jwm = &a->jwm;
+	struct hy_error e = {0};
+	char detail[512] = "";
+
+	if (f->run_type != HY_RUN_INCREMENTAL || f->journal == NULL || wc == NULL)
+		return 0;
+	if (hy_journal_last_watermark(f->journal, f->base_flow,
+				      f->entity != NULL ? f->entity : f->name, jwm, &e) != 0) {
+		hy_log_warn(f->name, "Could not read the last watermark: %s. Performing full load.",
+			    e.msg);
+		return 0;
+	}
+	if (!jwm->found)
+		return 0;
+	if (!same_name(jwm->primary_key, wc->primary_key))
+		snprintf(detail, sizeof(detail), "primary_key changed from '%s' to '%s'",
+			 jwm->primary_key != NULL ? jwm->primary_key : "",
+			 wc->primary_key != NULL ? wc->primary_key : "");
+	if (!same_name(jwm->watermark_column, wc->watermark_column))
+		snprintf(detail + strlen(detail), sizeof(detail) - strlen(detail),
+			 "%swatermark_column changed from '%s' to '%s'", detail[0] ? ", " : "",
+			 jwm->watermark_column != NULL ? jwm->watermark_column : "",
+			 wc->watermark_column != NULL ? wc->watermark_column : "");
+	if (detail[0] != 0) {
+		a->note = hy_asprintf("Watermark config mismatch for %s: %s. Proceeding with full "
+				      "load and recording new watermark.",
+				      f->name, detail);
+		hy_log_warn(f->name,
+			    "Watermark config mismatch for %s: %s. Proceeding with full load and "
+			    "recording new watermark.",
+			    f->name, detail);
+		return 0;
+	}
+	if (hy_watermark_value_parse(jwm->watermark_type, jwm->watermark, &a->last, &e) != 0) {
+		hy_log_warn(f->name, "Could not read the last watermark: %s. Performing full load.",
+			    e.msg);
+		return 0;
+	}
+	HY_TRY(hy_watermark_lookback(wc, &a->last, err));
+	a->have_last = true;
+	hy_log_info(f->name, "Incremental load: %s after %s%s%s", wc->watermark_column,
+		    jwm->watermark, wc->lookback != NULL ? " with lookback " : "",
+		    wc->lookback != NULL ? wc->lookback : "");
+	return 0;
+}
+
 void hy__flow_run(struct hy__flow *f)
 {
 	struct attempt a = {.f = f};
 	struct hy_error err = {0};
+	const char *wm_type = NULL, *wm_text = NULL;
 
 	entity_run_id(f);
 	a.hops = hy_home_registry_find(f->home_type);
@@ -616,6 +850,17 @@ void hy__flow_run(struct hy__flow *f)
 			hy_error_set(&err, HY_ECONFIG, "unknown home type '%s'", f->home_type);
 		else
 			hy_error_set(&err, HY_ECONFIG, "unknown store type '%s'", f->store_type);
+		fail_with(f, "Flow failed", &err);
+		hy_log_error(f->name, "%s", f->result.error.msg);
+		goto done;
+	}
+	if ((f->polish != NULL &&
+	     (hy_polish_config_read(f->polish, NULL, &a.polish_cfg, &err) != 0 ||
+	      hy_polish_create(&a.polisher, &a.polish_cfg, &err) != 0)) ||
+	    (f->watermark != NULL &&
+	     (hy_watermark_tracker_create(&a.tracker, f->watermark, &err) != 0 ||
+	      prepare_incremental(f, &a, &err) != 0))) {
+		begin_attempt(f, 1);
 		fail_with(f, "Flow failed", &err);
 		hy_log_error(f->name, "%s", f->result.error.msg);
 		goto done;
@@ -643,6 +888,17 @@ done:
 	pthread_mutex_lock(&f->lock);
 	f->result.duration_s = f->attempt > 0 ? f->end - f->attempt_start : 0;
 	pthread_mutex_unlock(&f->lock);
+	if (a.tracker != NULL) {
+		wm_type = hy_watermark_tracker_type_tag(a.tracker);
+		wm_text = hy_watermark_tracker_value_text(a.tracker);
+	}
+	record_journal(f, wm_type, wm_text, a.note);
+	hy_watermark_tracker_destroy(a.tracker);
+	hy_dedup_destroy(a.dedup);
+	hy_journal_watermark_clear(&a.jwm);
+	hy_free(a.note);
+	hy_polish_destroy(a.polisher);
+	hy_polish_config_reset(&a.polish_cfg);
 }
 
 void hy__flow_end_unstarted(struct hy__flow *f, const struct hy_error *cause)

@@ -32,7 +32,11 @@ struct hy__flow {
 	size_t queue_size;
 	double timeout_s;
 	struct hy_retry_policy retry;
-	const char *coordinator_name; /* borrowed from the coordinator */
+	const char *coordinator_name;   /* borrowed from the coordinator */
+	const char *coordinator_run_id; /* borrowed: the coordinator's result, set before run */
+	struct hy_journal *journal;     /* borrowed, shared; NULL = none */
+	const struct hy_watermark_config *watermark; /* NULL = none */
+	const struct hy_cfg_node *polish;            /* NULL = none */
 	struct hy__flow_hooks hooks;
 	hy_run_clock_fn clock;
 	void *clock_ctx;
