@@ -126,7 +126,7 @@ print(f'\nhygge / sqlite3: hygge rows/s over the sqlite3 shell\'s rows/s (= sqli
       'faster; the performance issue\'s target is 2x). Wall time of the whole process, from start to exit '
       '(hygge: load the project, read and decode the parquet file, create the table with declared types (INTEGER, REAL, TEXT; decimal and timestamp as TEXT), insert '
       'in batches, commit; sqlite3: parse the CSV and insert every value as TEXT into a table created from the '
-      'header, with no declared types, so the two databases differ in storage: hygge\'s is smaller). Peak RSS: /usr/bin/time %M. The input files are in '
+      'header, every column declared TEXT, so the two databases differ in storage: hygge\'s is smaller). Peak RSS: /usr/bin/time %M. The input files are in '
       'the page cache; the database is written to the same local disk for both. The machine is shared: read '
       'ratios loosely.')
 PY
