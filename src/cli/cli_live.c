@@ -61,7 +61,7 @@ static int term_width(const struct cli_live *live, int *rows)
 }
 
 /* Appends one line cut to `cols` bytes at a UTF-8 boundary. */
-static void put_line(char **p, char *end, const char *line, int cols)
+static void put_line(char **p, const char *end, const char *line, int cols)
 {
 	size_t n = strlen(line);
 
