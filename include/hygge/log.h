@@ -72,6 +72,14 @@ struct hy_log_config {
 	bool emoji_on_terminal_only;
 	hy_log_clock_fn clock; /* NULL: the system clock and local zone */
 	void *clock_ctx;
+	/* Optional. Called with the logger's lock held just before (before =
+	 * true) and just after (false) each line written to the console, so a
+	 * live display on the same terminal can clear itself and redraw below
+	 * the line (the CLI's progress display, docs/internals/run.md). It must
+	 * not log; it may take a lock of its own that is held around nothing
+	 * else (the logger's lock stays outermost). */
+	void (*console_hook)(void *ctx, bool before);
+	void *console_hook_ctx;
 };
 
 /* Replaces the logger's configuration. The file is opened before anything

@@ -7,6 +7,8 @@
  * with 130, as docs/internals/run.md asks. */
 #include "cli_run.h"
 
+#include "cli_live.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -59,7 +61,7 @@ static void remove_handlers(const struct saved_handlers *saved)
 }
 
 static int setup_logging(const struct hy_workspace *ws, const struct cli_run_options *o,
-			 char **log_path, struct hy_error *err)
+			 struct cli_live *live, char **log_path, struct hy_error *err)
 {
 	struct hy_log_config lc = {
 		.console = stdout,
@@ -68,6 +70,8 @@ static int setup_logging(const struct hy_workspace *ws, const struct cli_run_opt
 		.level = o->verbose ? HY_LOG_DEBUG : HY_LOG_INFO,
 		.file_format = HY_LOG_TEXT,
 		.emoji_on_terminal_only = true,
+		.console_hook = live != NULL ? cli_live_hook : NULL,
+		.console_hook_ctx = live,
 	};
 
 	*log_path = hy_asprintf("%s/logs/hygge.log", ws->root);
@@ -208,8 +212,9 @@ static void print_json_summary(const struct hy_run_result *r)
  * While flows run, one line every HY_PROGRESS_DEFAULT_S seconds (the
  * environment variable HYGGE_PROGRESS_INTERVAL changes it, 0 turns it off):
  * how many flows are done, running and waiting, rows so far and the rate. A
- * plain log line rather than a live one: it goes to the log file and to
- * schedulers alike, and never fights with the other lines for the terminal. */
+ * plain log line: it goes to the log file and to schedulers alike. When stdout
+ * is a terminal (text logs) the live display (cli_live.c) replaces these
+ * lines; HYGGE_PROGRESS_INTERVAL=0 turns both off. */
 
 #define HY_PROGRESS_DEFAULT_S 10.0
 
@@ -303,7 +308,7 @@ static void ticker_stop(struct ticker *t)
 
 /* Runs the flows; returns the exit code. */
 static int run_flows(const struct hy_workspace *ws, const struct cli_run_options *o,
-		     struct hy_cancel *token)
+		     struct hy_cancel *token, struct cli_live *live)
 {
 	struct hy_run_options ro = {
 		.coordinator_name = ws->name,
@@ -333,9 +338,12 @@ static int run_flows(const struct hy_workspace *ws, const struct cli_run_options
 		return 1;
 	}
 	install_handlers(token, &saved);
-	ticker_start(&ticker, coord);
+	memset(&ticker, 0, sizeof(ticker));
+	if (!cli_live_start(live, coord, 0.25))
+		ticker_start(&ticker, coord);
 	rc = hy_coordinator_run(coord, &err);
 	ticker_stop(&ticker);
+	cli_live_stop(live); /* the display is erased before the last lines */
 	remove_handlers(&saved);
 	r = hy_coordinator_result(coord);
 	code = r != NULL ? hy_run_exit_code(r) : 1;
@@ -358,6 +366,8 @@ int cli_run_flows(const struct hy_workspace *ws, const struct cli_run_options *o
 {
 	struct hy_cancel *token = NULL;
 	struct hy_error err = {0};
+	struct cli_live *live = NULL;
+	const char *interval = getenv("HYGGE_PROGRESS_INTERVAL");
 	char *log_path = NULL;
 	int code = 1;
 
@@ -366,7 +376,10 @@ int cli_run_flows(const struct hy_workspace *ws, const struct cli_run_options *o
 		printf("Error: %s\n", err.msg);
 		return 1;
 	}
-	if (setup_logging(ws, o, &log_path, &err) != 0) {
+	/* The live display: text logs to a terminal, progress not turned off. */
+	if (!o->json && !(interval != NULL && strtod(interval, NULL) == 0))
+		live = cli_live_create(stdout);
+	if (setup_logging(ws, o, live, &log_path, &err) != 0) {
 		printf("Error: %s\n", err.msg);
 		goto out;
 	}
@@ -375,10 +388,11 @@ int cli_run_flows(const struct hy_workspace *ws, const struct cli_run_options *o
 		goto out;
 	}
 	say_start(o);
-	code = run_flows(ws, o, token);
+	code = run_flows(ws, o, token, live);
 out:
 	fflush(stdout);
 	hy_log_shutdown();
+	cli_live_destroy(live); /* after the logger let go of the hook */
 	hy_cancel_destroy(token);
 	hy_free(log_path);
 	return code;

@@ -4,8 +4,9 @@
  * into static buffers and written to every sink while the lock is held, so
  * lines from different threads never interleave and the buffers need no
  * allocation (logging must work when memory has run out, and it reports
- * nothing itself: a sink that fails to take a line loses it). The lock is a
- * leaf: nothing called under it takes another hygge lock. Sinks are slow only
+ * nothing itself: a sink that fails to take a line loses it). The lock is
+ * almost a leaf: nothing called under it takes another hygge lock, except the
+ * optional console hook, whose own lock must be held around nothing else. Sinks are slow only
  * when the console is; that is the price of whole lines and a stable order. */
 #include "hygge/log.h"
 
@@ -41,7 +42,10 @@ static struct {
 	bool console_plain, file_plain; /* drop emoji from that sink's lines */
 	hy_log_clock_fn clock;
 	void *clock_ctx;
-} state = {NULL, HY_LOG_TEXT, false, HY_LOG_INFO, -1, HY_LOG_TEXT, false, false, NULL, NULL};
+	void (*console_hook)(void *ctx, bool before);
+	void *console_hook_ctx;
+} state = {NULL, HY_LOG_TEXT, false, HY_LOG_INFO, -1, HY_LOG_TEXT, false, false, NULL, NULL,
+	   NULL, NULL};
 static char msg_buf[HY_LOG_LINE_MAX];
 static char plain_buf[HY_LOG_LINE_MAX]; /* msg_buf without emoji */
 static char line_buf[LINE_BUF_MAX];
@@ -143,6 +147,8 @@ int hy_log_setup(const struct hy_log_config *config, struct hy_error *err)
 	state.console_plain = config->emoji_on_terminal_only && !console_is_terminal(config);
 	state.clock = config->clock != NULL ? config->clock : system_clock;
 	state.clock_ctx = config->clock_ctx;
+	state.console_hook = config->console_hook;
+	state.console_hook_ctx = config->console_hook_ctx;
 	pthread_mutex_unlock(&lock);
 	if (old_fd >= 0)
 		close(old_fd);
@@ -162,6 +168,8 @@ void hy_log_shutdown(void)
 	state.level = HY_LOG_INFO;
 	state.clock = NULL;
 	state.clock_ctx = NULL;
+	state.console_hook = NULL;
+	state.console_hook_ctx = NULL;
 	pthread_mutex_unlock(&lock);
 	if (old_fd >= 0)
 		close(old_fd);
@@ -451,8 +459,12 @@ static void emit(enum hy_log_level level, enum hy_log_style style, const char *f
 		else
 			build_text(&l, &civil, flow, style, msg, state.colour);
 		line_buf[l.len++] = '\n';
+		if (state.console_hook != NULL)
+			state.console_hook(state.console_hook_ctx, true);
 		fwrite(line_buf, 1, l.len, state.console);
 		fflush(state.console);
+		if (state.console_hook != NULL)
+			state.console_hook(state.console_hook_ctx, false);
 	}
 	if (state.fd >= 0) {
 		const char *msg = state.file_plain ? plain_buf : msg_buf;

@@ -28,11 +28,19 @@ struct mem_pipe {
 	atomic_llong consumed; /* batches that entered store.write */
 	atomic_llong max_lead; /* most produced - consumed seen by the producer */
 };
+/* max_lead is the fixture's count of batches alive at once: a batch is
+ * counted from next_batch until it enters store.write (the fixture cannot see
+ * the last reference go; a store buffer may keep slices a little longer). */
 
 /* Counters across the flows of a run. */
 struct mem_run {
 	atomic_int open_homes, max_open_homes, home_opens, home_interrupts;
 	atomic_int store_opens, store_interrupts, finishes_started;
+	/* finishes that began while another flow's home was open */
+	atomic_int finish_overlaps;
+	/* flows between home.open and the end of store.finish, and the most seen:
+	 * above the concurrency only when slots are released before finish */
+	atomic_int in_flight, max_in_flight;
 };
 
 struct mem_home_cfg {
@@ -137,6 +145,9 @@ static inline int mem_home_open(struct hy_home **out, const void *config,
 
 		mem_atomic_max(&cfg->run->max_open_homes, n);
 		atomic_fetch_add(&cfg->run->home_opens, 1);
+		if (ctx->attempt <= 1)
+			mem_atomic_max(&cfg->run->max_in_flight,
+				       atomic_fetch_add(&cfg->run->in_flight, 1) + 1);
 	}
 	*out = (struct hy_home *)h;
 	return 0;
@@ -339,8 +350,11 @@ static inline int mem_store_finish(struct hy_store *store, struct hy_error *err)
 	struct mem_store_out *o = cfg->out;
 	int rc;
 
-	if (cfg->run != NULL)
+	if (cfg->run != NULL) {
 		atomic_fetch_add(&cfg->run->finishes_started, 1);
+		if (atomic_load(&cfg->run->open_homes) > 0)
+			atomic_fetch_add(&cfg->run->finish_overlaps, 1);
+	}
 	if (cfg->finish_wait_s > 0) {
 		double until = mem_now() + cfg->finish_wait_s;
 
@@ -364,6 +378,8 @@ static inline int mem_store_finish(struct hy_store *store, struct hy_error *err)
 	o->nchunks = s->nchunks;
 	s->nstaged = 0;
 	o->finishes++;
+	if (cfg->run != NULL)
+		atomic_fetch_sub(&cfg->run->in_flight, 1);
 	return 0;
 }
 

@@ -8,7 +8,7 @@
 #include "hygge/buffer.h"
 #include "run_fixture.h"
 
-#define MAXF 12
+#define MAXF 50
 
 struct many {
 	size_t n;
@@ -33,7 +33,10 @@ static void many_init(struct many *m, size_t n, int nbatches, int64_t rows)
 	mem_register();
 	m->n = n;
 	for (size_t i = 0; i < n; i++) {
-		snprintf(m->names[i], sizeof(m->names[i]), "flow_%c", (char)('a' + i));
+		if (i < 26)
+			snprintf(m->names[i], sizeof(m->names[i]), "flow_%c", (char)('a' + i));
+		else
+			snprintf(m->names[i], sizeof(m->names[i]), "flow_%d", (int)(i % 100));
 		m->home[i] = (struct mem_home_cfg){
 			.nbatches = nbatches, .rows = rows, .pipe = &m->pipe[i], .run = &m->run};
 		m->store[i] = (struct mem_store_cfg){
@@ -111,6 +114,83 @@ static void test_slot_released_before_finish(void **state)
 	assert_int_equal(m.rc, 0);
 	assert_true(m.store[0].finish_saw_gate);
 	assert_true(m.seconds < 1.5);
+	many_done(&m);
+}
+
+/* 50 flows at concurrency 4: all pass with every row, exactly 4 extract at
+ * most (and 4 is reached), and slots are released before finish: a finish
+ * runs while other flows extract, and more than 4 flows are between home.open
+ * and the end of finish at once. */
+static void test_fifty_flows(void **state)
+{
+	struct many *m = calloc(1, sizeof(*m));
+	atomic_int closed_gate = 0;
+
+	(void)state;
+	assert_non_null(m);
+	many_init(m, 50, 4, 25);
+	m->opts.concurrency = 4;
+	for (size_t i = 0; i < m->n; i++) {
+		m->home[i].first_id = (int64_t)i * 1000;
+		m->home[i].slow_ms = 1;
+		/* finish takes ~4 ms: a gate that never opens */
+		m->store[i].finish_wait_s = 0.004;
+		m->store[i].finish_gate = &closed_gate;
+	}
+	many_run(m);
+	assert_int_equal(m->rc, 0);
+	assert_int_equal(m->res->passed, 50);
+	assert_int_equal(m->res->failed, 0);
+	assert_int_equal(m->res->rows, 50 * 4 * 25);
+	for (size_t i = 0; i < m->n; i++) {
+		assert_int_equal(m->res->flows[i].status, HY_FLOW_PASS);
+		assert_int_equal(m->out[i].npublished, 100);
+		for (int64_t r = 0; r < 100; r++)
+			assert_int_equal(m->out[i].published[r], (int64_t)i * 1000 + r);
+	}
+	assert_int_equal(atomic_load(&m->run.max_open_homes), 4);
+	assert_int_equal(atomic_load(&m->run.home_opens), 50);
+	assert_true(atomic_load(&m->run.finish_overlaps) > 0);
+	assert_true(atomic_load(&m->run.max_in_flight) > 4);
+	assert_int_equal(atomic_load(&m->run.in_flight), 0);
+	assert_true(m->seconds < 2.0);
+	many_done(m);
+	free(m);
+}
+
+static void *cancel_after(void *arg)
+{
+	struct many *m = arg;
+
+	mem_sleep_ms(300);
+	hy_coordinator_cancel(m->c);
+	return NULL;
+}
+
+/* A fast home that could produce 10,000 batches and a store that sleeps 1 ms
+ * per write: the queue holds the home back, so the batches alive at once
+ * (produced, not yet written) never exceed queue_size + 2 (one blocked in
+ * the push, one in write). Cancelled after 300 ms. */
+static void test_bounded_memory(void **state)
+{
+	struct many m;
+	pthread_t t;
+	long long produced;
+
+	(void)state;
+	many_init(&m, 1, 10000, 2);
+	m.spec[0].queue_size = 4;
+	m.store[0].slow_write_ms = 1;
+	many_create(&m);
+	assert_int_equal(pthread_create(&t, NULL, cancel_after, &m), 0);
+	many_run(&m);
+	pthread_join(t, NULL);
+	produced = atomic_load(&m.pipe[0].produced);
+	assert_int_equal(m.rc, HY_ECANCELLED);
+	assert_true(produced >= 20);   /* it did run */
+	assert_true(produced < 2000);  /* held back by the store */
+	assert_true(atomic_load(&m.pipe[0].max_lead) <= 4 + 2);
+	assert_true(m.seconds < 2.0);
 	many_done(&m);
 }
 
@@ -630,6 +710,8 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_concurrency_limit),
 		cmocka_unit_test(test_slot_released_before_finish),
+		cmocka_unit_test(test_fifty_flows),
+		cmocka_unit_test(test_bounded_memory),
 		cmocka_unit_test(test_continue_on_error),
 		cmocka_unit_test(test_run_texts),
 		cmocka_unit_test(test_many_flows_start_line),
