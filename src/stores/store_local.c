@@ -54,27 +54,50 @@ struct hy_store {
 	bool finished;
 };
 
-/* mkdir -p. */
-static int make_dirs(const char *path, struct hy_error *err)
+/* One pass of mkdir -p; sets *missing when a parent vanished under it. */
+static int make_dirs_once(char *copy, bool *missing, struct hy_error *err)
 {
-	char *copy = hy_strdup(path);
 	int rc = 0;
 
-	if (copy == NULL)
-		return hy_error_set(err, HY_ENOMEM, "out of memory");
+	*missing = false;
 	for (char *p = copy + 1; rc == 0; p++) {
 		bool end = *p == '\0';
 
 		if (*p != '/' && !end)
 			continue;
 		*p = '\0';
-		if (mkdir(copy, 0755) != 0 && errno != EEXIST)
+		if (mkdir(copy, 0755) != 0 && errno != EEXIST) {
+			*missing = errno == ENOENT;
 			rc = hy_error_set_errno(err, HY_EIO, errno,
 						"Failed to create directories: %s", copy);
+		}
 		if (end)
 			break;
 		*p = '/';
 	}
+	return rc;
+}
+
+/* mkdir -p. Flows whose stores share a parent share its tmp/ folder, and a
+ * flow that finishes removes tmp/ when it is empty (remove_staging_dir), so
+ * a parent can vanish between two mkdir calls of another flow: that ENOENT
+ * is retried rather than reported. */
+static int make_dirs(const char *path, struct hy_error *err)
+{
+	char *copy = hy_strdup(path);
+	struct hy_error attempt;
+	bool missing = true;
+	int rc = 0;
+
+	if (copy == NULL)
+		return hy_error_set(err, HY_ENOMEM, "out of memory");
+	for (int i = 0; i < 100 && missing; i++) {
+		hy_error_init(&attempt);
+		strcpy(copy, path);
+		rc = make_dirs_once(copy, &missing, &attempt);
+	}
+	if (rc != 0)
+		hy_error_set(err, rc, "%s", attempt.msg);
 	hy_free(copy);
 	return rc;
 }
