@@ -903,7 +903,12 @@ done:
 
 void hy__flow_end_unstarted(struct hy__flow *f, const struct hy_error *cause)
 {
+	/* Every entity run gets its journal row, even one whose thread never
+	 * started. */
+	if (f->result.start_utc_micros == 0)
+		entity_run_id(f);
 	fail_with(f, "Flow failed", cause);
 	hy_log_error(f->name, "%s", f->result.error.msg);
+	record_journal(f, NULL, NULL, NULL);
 	set_phase(f, HY_PHASE_DONE);
 }
