@@ -111,16 +111,18 @@ int cli_live_render(const struct hy_flow_progress *flows, size_t nflows,
 			continue;
 		mb[0] = 0;
 		if (f->bytes > 0 && f->elapsed_s > 0)
-			snprintf(mb, sizeof(mb), " · %.1f MB/s", (double)f->bytes / f->elapsed_s / 1e6);
+			snprintf(mb, sizeof(mb), " · %.1f MB/s",
+				 (double)f->bytes / f->elapsed_s / 1e6);
 		snprintf(line, sizeof(line), "  %-24s %s rows · %s rows/s%s · %.1fs%s", f->name,
 			 hy_run_format_count(f->rows, rows),
-			 hy_run_format_count((int64_t)(f->rows_per_s + 0.5), rate), mb, f->elapsed_s,
-			 phase_word(f->phase));
+			 hy_run_format_count((int64_t)(f->rows_per_s + 0.5), rate), mb,
+			 f->elapsed_s, phase_word(f->phase));
 		put_line(&p, end, line, cols);
 		lines++;
 	}
 	if ((int)running > max_flows) {
-		snprintf(line, sizeof(line), "  … and %zu more running", running - (size_t)max_flows);
+		snprintf(line, sizeof(line), "  … and %zu more running",
+			 running - (size_t)max_flows);
 		put_line(&p, end, line, cols);
 		lines++;
 	}
@@ -128,7 +130,9 @@ int cli_live_render(const struct hy_flow_progress *flows, size_t nflows,
 	if (totals->bytes > 0 && totals->elapsed_s > 0)
 		snprintf(mb, sizeof(mb), " · %.1f MB/s",
 			 (double)totals->bytes / totals->elapsed_s / 1e6);
-	snprintf(line, sizeof(line), "Total: %zu of %zu flows done, %zu running, %zu waiting · %s rows · %s rows/s%s · %.1fs",
+	snprintf(line, sizeof(line),
+		 "Total: %zu of %zu flows done, %zu running, %zu waiting · %s rows · %s rows/s%s · "
+		 "%.1fs",
 		 totals->done, totals->nflows, totals->running, totals->waiting,
 		 hy_run_format_count(totals->rows, rows),
 		 hy_run_format_count((int64_t)(totals->rows_per_s + 0.5), rate), mb,

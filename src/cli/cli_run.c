@@ -127,7 +127,7 @@ static struct hy_journal *journal_for(struct journals *js, const struct hy_entit
 		}
 	}
 	if (js->n == 0)
-		js->j = hy_calloc(js->cap, sizeof(*js->j));
+		js->j = hy_calloc(js->cap, sizeof(*js->j)); /* NOLINT(bugprone-sizeof-expression) */
 	if (js->j == NULL || hy_journal_open(&j, path, &err) != 0) {
 		hy_log_error(ef->name, "Journal: %s", js->j == NULL ? "out of memory" : err.msg);
 		hy_free(path);

@@ -44,8 +44,8 @@ static struct {
 	void *clock_ctx;
 	void (*console_hook)(void *ctx, bool before);
 	void *console_hook_ctx;
-} state = {NULL, HY_LOG_TEXT, false, HY_LOG_INFO, -1, HY_LOG_TEXT, false, false, NULL, NULL,
-	   NULL, NULL};
+} state = {NULL,  HY_LOG_TEXT, false, HY_LOG_INFO, -1,   HY_LOG_TEXT,
+	   false, false,       NULL,  NULL,        NULL, NULL};
 static char msg_buf[HY_LOG_LINE_MAX];
 static char plain_buf[HY_LOG_LINE_MAX]; /* msg_buf without emoji */
 static char line_buf[LINE_BUF_MAX];

@@ -30,14 +30,14 @@ enum col_kind { K_TEXT, K_I64, K_F64 };
 
 struct col_def {
 	const char *name;
-	enum col_kind kind;
 	size_t offset; /* of the field in struct hy_journal_row */
+	enum col_kind kind;
 	bool required; /* must be present in a file for it to be a journal */
 };
 
 #define TEXT(f, req)                                                                               \
 	{                                                                                          \
-#f, K_TEXT, offsetof(struct hy_journal_row, f), req                                \
+#f, offsetof(struct hy_journal_row, f), K_TEXT, req                                \
 	}
 static const struct col_def cols[HY_JOURNAL_NCOLUMNS] = {
 	TEXT(entity_run_id, true),
@@ -50,8 +50,8 @@ static const struct col_def cols[HY_JOURNAL_NCOLUMNS] = {
 	TEXT(finish_time, true),
 	TEXT(status, true),
 	TEXT(run_type, false),
-	{"row_count", K_I64, offsetof(struct hy_journal_row, row_count), false},
-	{"duration", K_F64, offsetof(struct hy_journal_row, duration), false},
+	{"row_count", offsetof(struct hy_journal_row, row_count), K_I64, false},
+	{"duration", offsetof(struct hy_journal_row, duration), K_F64, false},
 	TEXT(primary_key, false),
 	TEXT(watermark_column, false),
 	TEXT(watermark_type, false),
@@ -236,7 +236,7 @@ static int load_rows(const char *path, struct rows *rs, bool *missing, struct hy
 {
 	struct hy_pq_reader *r = NULL;
 	struct stat st;
-	long idx[HY_JOURNAL_NCOLUMNS];
+	long idx[HY_JOURNAL_NCOLUMNS] = {0};
 	int rc;
 
 	*missing = false;
@@ -664,7 +664,8 @@ int hy_journal_query(struct hy_journal *j, const struct hy_journal_filter *filte
 		rows_free(&rs);
 		return rc;
 	}
-	sel = hy_malloc(rs.n * sizeof(*sel));
+	sel = hy_malloc(
+		rs.n * sizeof(*sel)); /* NOLINT(bugprone-sizeof-expression): an array of pointers */
 	if (sel == NULL) {
 		rows_free(&rs);
 		return nomem(err);
@@ -680,7 +681,7 @@ int hy_journal_query(struct hy_journal *j, const struct hy_journal_filter *filte
 			continue;
 		sel[n++] = r;
 	}
-	qsort(sel, n, sizeof(*sel), cmp_newest_first);
+	qsort(sel, n, sizeof(*sel), cmp_newest_first); /* NOLINT(bugprone-sizeof-expression) */
 	if (filter->last > 0 && n > filter->last)
 		n = filter->last;
 	for (size_t i = 0; i < n && rc == 0; i++)

@@ -84,6 +84,7 @@ static int make_dirs_once(char *copy, bool *missing, struct hy_error *err)
  * is retried rather than reported. */
 static int make_dirs(const char *path, struct hy_error *err)
 {
+	size_t len = strlen(path);
 	char *copy = hy_strdup(path);
 	struct hy_error attempt;
 	bool missing = true;
@@ -93,7 +94,7 @@ static int make_dirs(const char *path, struct hy_error *err)
 		return hy_error_set(err, HY_ENOMEM, "out of memory");
 	for (int i = 0; i < 100 && missing; i++) {
 		hy_error_init(&attempt);
-		strcpy(copy, path);
+		memcpy(copy, path, len + 1); /* make_dirs_once cuts it up */
 		rc = make_dirs_once(copy, &missing, &attempt);
 	}
 	if (rc != 0)

@@ -12,23 +12,35 @@
 static void test_render(void **state)
 {
 	struct hy_flow_progress f[3] = {
-		{.name = "users", .phase = HY_PHASE_EXTRACTING, .rows = 12345, .bytes = 2000000,
-		 .elapsed_s = 2.0, .rows_per_s = 6172.5},
+		{.name = "users",
+		 .phase = HY_PHASE_EXTRACTING,
+		 .rows = 12345,
+		 .bytes = 2000000,
+		 .elapsed_s = 2.0,
+		 .rows_per_s = 6172.5},
 		{.name = "orders", .phase = HY_PHASE_WAITING},
-		{.name = "items", .phase = HY_PHASE_FINISHING, .rows = 10, .elapsed_s = 1.0,
+		{.name = "items",
+		 .phase = HY_PHASE_FINISHING,
+		 .rows = 10,
+		 .elapsed_s = 1.0,
 		 .rows_per_s = 10},
 	};
-	struct hy_run_progress t = {.nflows = 3, .waiting = 1, .running = 2, .rows = 12355,
-				    .bytes = 2000000, .elapsed_s = 2.0, .rows_per_s = 6177.5};
+	struct hy_run_progress t = {.nflows = 3,
+				    .waiting = 1,
+				    .running = 2,
+				    .rows = 12355,
+				    .bytes = 2000000,
+				    .elapsed_s = 2.0,
+				    .rows_per_s = 6177.5};
 	char out[2048];
 
 	(void)state;
 	assert_int_equal(cli_live_render(f, 3, &t, 200, 20, out, sizeof(out)), 3);
-	assert_string_equal(out,
-			    "  users                    12,345 rows · 6,173 rows/s · 1.0 MB/s · 2.0s\n"
-			    "  items                    10 rows · 10 rows/s · 1.0s (publishing)\n"
-			    "Total: 0 of 3 flows done, 2 running, 1 waiting · 12,355 rows · "
-			    "6,178 rows/s · 1.0 MB/s · 2.0s\n");
+	assert_string_equal(
+		out, "  users                    12,345 rows · 6,173 rows/s · 1.0 MB/s · 2.0s\n"
+		     "  items                    10 rows · 10 rows/s · 1.0s (publishing)\n"
+		     "Total: 0 of 3 flows done, 2 running, 1 waiting · 12,355 rows · "
+		     "6,178 rows/s · 1.0 MB/s · 2.0s\n");
 	/* one flow line at most, lines cut to width - 1 columns */
 	assert_int_equal(cli_live_render(f, 3, &t, 21, 1, out, sizeof(out)), 3);
 	assert_string_equal(out, "  users             \n"
@@ -72,10 +84,16 @@ static void test_on_a_terminal(void **state)
 	struct mem_store_out out[2] = {0};
 	struct mem_store_cfg store[2] = {{.out = &out[0]}, {.out = &out[1]}};
 	struct hy_flow_spec spec[2] = {
-		{.name = "flow_a", .home_type = MEM_TYPE, .home_config = &home[0],
-		 .store_type = MEM_TYPE, .store_config = &store[0]},
-		{.name = "flow_b", .home_type = MEM_TYPE, .home_config = &home[1],
-		 .store_type = MEM_TYPE, .store_config = &store[1]},
+		{.name = "flow_a",
+		 .home_type = MEM_TYPE,
+		 .home_config = &home[0],
+		 .store_type = MEM_TYPE,
+		 .store_config = &store[0]},
+		{.name = "flow_b",
+		 .home_type = MEM_TYPE,
+		 .home_config = &home[1],
+		 .store_type = MEM_TYPE,
+		 .store_config = &store[1]},
 	};
 	struct hy_run_options opts = {.coordinator_name = "proj", .concurrency = 2};
 	struct hy_log_config lc = {0};

@@ -187,8 +187,8 @@ static void test_bounded_memory(void **state)
 	pthread_join(t, NULL);
 	produced = atomic_load(&m.pipe[0].produced);
 	assert_int_equal(m.rc, HY_ECANCELLED);
-	assert_true(produced >= 20);   /* it did run */
-	assert_true(produced < 2000);  /* held back by the store */
+	assert_true(produced >= 20);  /* it did run */
+	assert_true(produced < 2000); /* held back by the store */
 	assert_true(atomic_load(&m.pipe[0].max_lead) <= 4 + 2);
 	assert_true(m.seconds < 2.0);
 	many_done(&m);
