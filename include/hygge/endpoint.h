@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 
+#include "hygge/pool.h"
 #include "hygge/status.h"
 
 /* How a store publishes (architecture.md §4). */
@@ -33,6 +34,10 @@ struct hy_endpoint_context {
 	const char *coordinator_name; /* project name (D5) */
 	enum hy_run_type run_type;
 	int attempt; /* 1-based extraction attempt that opens it (homes are reopened per attempt) */
+	/* The run's shared CPU pool (one thread per core, architecture.md §5) for
+	 * parallel column decode/encode; borrowed for the run; NULL = none
+	 * (work on the calling thread). */
+	struct hy_pool *pool;
 };
 
 /* Failure classes for the retry decision (D2). A type's ops table may carry

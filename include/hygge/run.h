@@ -129,6 +129,11 @@ struct hy_run_options {
 	int64_t start_utc_micros;     /* run start for run ids; 0 = now */
 	hy_run_clock_fn clock;        /* NULL = CLOCK_MONOTONIC */
 	void *clock_ctx;
+	/* The CPU pool homes and stores decode/encode columns on; borrowed, must
+	 * outlive the coordinator. NULL: the coordinator starts its own, one
+	 * thread per online CPU (pool_threads overrides the count). */
+	struct hy_pool *pool;
+	size_t pool_threads;
 };
 
 struct hy_coordinator;

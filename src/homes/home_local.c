@@ -46,6 +46,7 @@ struct hy_home {
 	struct hy_csv_reader *csv;
 	struct hy_ndjson_reader *ndjson;
 	struct hy_pq_reader *pq;
+	struct hy_pool *pool; /* the run's CPU pool (borrowed), NULL = serial */
 };
 
 const char *hy__local_format_name(int format)
@@ -201,6 +202,7 @@ static int home_open(struct hy_home **out, const void *config,
 		return hy_error_set(err, HY_ENOMEM, "out of memory opening the home");
 	h->format = strcmp(cfg->type, "parquet") == 0 ? HY_FORMAT_PARQUET : fc->format;
 	h->batch_size = fc->batch_size > 0 ? fc->batch_size : 50000;
+	h->pool = ctx != NULL ? ctx->pool : NULL;
 	h->flow = hy_strdup(ctx != NULL && ctx->flow_name != NULL ? ctx->flow_name : "");
 	h->root = hy_strdup(fc->abs_path != NULL ? fc->abs_path : fc->path);
 	if (h->flow == NULL || h->root == NULL) {
@@ -242,7 +244,9 @@ static int open_next(struct hy_home *h, bool *opened, struct hy_error *err)
 		case HY_FORMAT_NDJSON:
 			HY_TRY(hy_ndjson_reader_open(&h->ndjson, path, &h->opts.ndjson, err));
 			break;
-		default: HY_TRY(hy__local_pq_open(&h->pq, path, h->batch_size, err)); break;
+		default:
+			HY_TRY(hy__local_pq_open(&h->pq, path, h->batch_size, h->pool, err));
+			break;
 		}
 		*opened = true;
 		return 0;

@@ -137,9 +137,9 @@ int hy__local_pq_available(struct hy_error *err)
 }
 
 int hy__local_pq_open(struct hy_pq_reader **out, const char *path, int64_t batch_size,
-		      struct hy_error *err)
+		      struct hy_pool *pool, struct hy_error *err)
 {
-	struct hy_pq_reader_options o = {.max_batch_rows = batch_size};
+	struct hy_pq_reader_options o = {.max_batch_rows = batch_size, .pool = pool};
 
 	return hy_pq_reader_open_file(out, path, &o, err);
 }
@@ -163,10 +163,11 @@ int hy__local_pq_available(struct hy_error *err)
 }
 
 int hy__local_pq_open(struct hy_pq_reader **out, const char *path, int64_t batch_size,
-		      struct hy_error *err)
+		      struct hy_pool *pool, struct hy_error *err)
 {
 	(void)path;
 	(void)batch_size;
+	(void)pool;
 	*out = NULL;
 	return hy__local_pq_available(err);
 }

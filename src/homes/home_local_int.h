@@ -34,8 +34,10 @@ const char *hy__local_format_name(int format);
  * "format 'parquet' is not available in this build yet". */
 struct hy_pq_reader;
 int hy__local_pq_available(struct hy_error *err) HY_WUR;
+struct hy_pool;
+/* `pool` (may be NULL) decodes the column chunks of a row group in parallel. */
 int hy__local_pq_open(struct hy_pq_reader **out, const char *path, int64_t batch_size,
-		      struct hy_error *err) HY_WUR;
+		      struct hy_pool *pool, struct hy_error *err) HY_WUR;
 int hy__local_pq_next(struct hy_pq_reader *r, struct hy_batch **out, struct hy_error *err) HY_WUR;
 void hy__local_pq_close(struct hy_pq_reader *r);
 

@@ -21,6 +21,7 @@
 #include "hygge/alloc.h"
 #include "hygge/isotime.h"
 #include "hygge/log.h"
+#include "hygge/pool.h"
 #include "hygge/queue.h"
 #include "hygge/sem.h"
 #include "cancel_int.h"
@@ -50,6 +51,8 @@ struct hy_coordinator {
 	struct flow_slot *slots;
 	struct hy_flow_result *results; /* main, after the run */
 	struct hy_sem *sem;
+	struct hy_pool *pool; /* the CPU pool flows decode/encode on */
+	bool own_pool;        /* started by create, destroyed by destroy */
 
 	pthread_mutex_t lock;
 	bool cancelled;         /* lock */
@@ -138,6 +141,13 @@ int hy_coordinator_create(const struct hy_flow_spec *specs, size_t nflows,
 	rc = hy_sem_create(&c->sem, c->concurrency, err);
 	if (rc != 0)
 		goto fail;
+	c->pool = options->pool;
+	if (c->pool == NULL) {
+		rc = hy_pool_create(&c->pool, options->pool_threads, "hy-cpu", err);
+		if (rc != 0)
+			goto fail;
+		c->own_pool = true;
+	}
 	rc = pthread_mutex_init(&c->lock, NULL);
 	if (rc != 0) {
 		rc = hy_error_set_errno(err, HY_EIO, rc, "cannot create the coordinator's lock");
@@ -153,6 +163,7 @@ int hy_coordinator_create(const struct hy_flow_spec *specs, size_t nflows,
 				   c->clock, c->clock_ctx, &hooks, err);
 		if (rc != 0)
 			break;
+		c->flows[i].pool = c->pool;
 		c->n = i + 1;
 	}
 	if (rc == 0) {
@@ -163,6 +174,8 @@ int hy_coordinator_create(const struct hy_flow_spec *specs, size_t nflows,
 fail:
 	hy_sem_destroy(c->sem);
 	c->sem = NULL;
+	if (c->own_pool)
+		hy_pool_destroy(c->pool);
 	for (size_t i = 0; i < c->n; i++)
 		hy__flow_reset(&c->flows[i]);
 	hy_free(c->flows);
@@ -183,6 +196,8 @@ void hy_coordinator_destroy(struct hy_coordinator *c)
 		hy__flow_reset(&c->flows[i]);
 	pthread_mutex_destroy(&c->lock);
 	hy_sem_destroy(c->sem);
+	if (c->own_pool)
+		hy_pool_destroy(c->pool);
 	hy_free(c->flows);
 	hy_free(c->slots);
 	hy_free(c->results);

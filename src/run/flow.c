@@ -466,6 +466,7 @@ static void fill_context(struct hy__flow *f, int attempt, struct hy_endpoint_con
 	ctx->coordinator_name = f->coordinator_name;
 	ctx->run_type = f->run_type;
 	ctx->attempt = attempt;
+	ctx->pool = f->pool;
 }
 
 /* Opens the store (once per flow) and the home (per attempt). */

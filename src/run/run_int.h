@@ -27,6 +27,7 @@ struct hy__flow_hooks {
 struct hy__flow {
 	int index; /* 1-based creation order; names the threads */
 	char *name, *base_flow, *entity, *home_type, *store_type;
+	struct hy_pool *pool; /* the run's CPU pool (borrowed), set by the coordinator after init */
 	const void *home_config, *store_config;
 	enum hy_run_type run_type;
 	size_t queue_size;

@@ -505,6 +505,7 @@ static int store_open(struct hy_store **out, const void *config,
 		goto fail;
 	if ((rc = hy__local_write_opts_init(&s->wopts, fc, s->flow, err)) != 0)
 		goto fail;
+	s->wopts.pool = ctx->pool;
 	if (s->format == HY_FORMAT_PARQUET && (rc = hy__local_pq_writer_available(err)) != 0)
 		goto fail;
 	pattern = fc->file_pattern;

@@ -150,6 +150,7 @@ static int write_parquet(const char *path, const struct hy_local_write_opts *o,
 	po.level = o->pq_level;
 	if (o->timestamp_unit != NULL)
 		po.timestamp_unit = o->pq_unit;
+	po.pool = o->pool;
 	po.warn = pq_warn;
 	po.warn_ctx = (void *)o->flow;
 	rc = hy_pq_sink_open_file(&sink, path, err);

@@ -22,6 +22,7 @@ struct hy_local_write_opts {
 	const char *timestamp_unit;      /* NULL: the writer's default */
 	int pq_codec, pq_level, pq_unit; /* parsed at init when the writer is built in */
 	const char *flow;
+	struct hy_pool *pool; /* the run's CPU pool (borrowed): parquet chunks encode on it */
 };
 
 int hy__local_write_opts_init(struct hy_local_write_opts *o, const struct hy_file_cfg *fc,
