@@ -76,11 +76,24 @@ bool hy_store_unregister(const char *type);
  * written (rows_out) and are dropped from the buffer. */
 typedef int (*hy_store_emit_fn)(void *ctx, struct hy_batch *chunk, struct hy_error *err);
 
+/* Streaming form (hy_store_buffer_init_streaming): receives the rows as they
+ * come, as `part`s (borrowed: a batch or a zero-copy slice of one), with
+ * `ends_chunk` set on the part that completes a chunk of batch_size rows.
+ * flush() ends a partial last chunk with a call where `part` is NULL and
+ * `ends_chunk` is true. A store that writes files this way opens its file at
+ * the first part and closes it at the end of the chunk, so nothing is
+ * buffered or concatenated: memory does not grow with batch_size. After a
+ * failure the store drops its open chunk; the buffer starts a new chunk. */
+typedef int (*hy_store_part_fn)(void *ctx, struct hy_batch *part, bool ends_chunk,
+				struct hy_error *err);
+
 #define HY_STORE_DEFAULT_BATCH_SIZE 100000
 
 struct hy_store_buffer {
 	int64_t batch_size; /* rows per chunk (>= 1) */
 	hy_store_emit_fn emit;
+	hy_store_part_fn part; /* streaming form; then emit is NULL */
+	int64_t chunk_rows;    /* streaming: rows of the chunk being handed over */
 	void *emit_ctx;
 	struct hy_batch **parts; /* buffered batches or slices, oldest first */
 	size_t nparts, cap;
@@ -94,6 +107,9 @@ struct hy_store_buffer {
 /* batch_size 0 means HY_STORE_DEFAULT_BATCH_SIZE; negative is HY_EINVAL. */
 int hy_store_buffer_init(struct hy_store_buffer *buf, int64_t batch_size, hy_store_emit_fn emit,
 			 void *emit_ctx, struct hy_error *err) HY_WUR;
+/* The streaming form (see hy_store_part_fn); same counters and rules. */
+int hy_store_buffer_init_streaming(struct hy_store_buffer *buf, int64_t batch_size,
+				   hy_store_part_fn part, void *ctx, struct hy_error *err) HY_WUR;
 /* Buffers `batch` (borrowed; a reference is taken) and emits full chunks.
  * NULL batch: HY_EINVAL "Cannot write None data". Empty batches are ignored. */
 int hy_store_buffer_write(struct hy_store_buffer *buf, struct hy_batch *batch,

@@ -1,5 +1,6 @@
 /* The store base: buffering to batch_size rows with zero-copy slices
- * (behaviour.md §3.3). A buffered part is a reference to the caller's batch;
+ * (behaviour.md §3.3), or, in the streaming form, handing the rows over as
+ * they come with the chunk boundaries marked. A buffered part is a reference to the caller's batch;
  * `head_offset` counts the rows of the oldest part already emitted, so a
  * chunk that lies inside one part is a slice (no copy) and only a chunk that
  * spans parts is concatenated (one copy of its rows). */
@@ -22,6 +23,19 @@ int hy_store_buffer_init(struct hy_store_buffer *buf, int64_t batch_size, hy_sto
 	return 0;
 }
 
+int hy_store_buffer_init_streaming(struct hy_store_buffer *buf, int64_t batch_size,
+				   hy_store_part_fn part, void *ctx, struct hy_error *err)
+{
+	memset(buf, 0, sizeof(*buf));
+	if (batch_size < 0 || part == NULL)
+		return hy_error_set(err, HY_EINVAL, "batch_size must be at least 1 (got %lld)",
+				    (long long)batch_size);
+	buf->batch_size = batch_size == 0 ? HY_STORE_DEFAULT_BATCH_SIZE : batch_size;
+	buf->part = part;
+	buf->emit_ctx = ctx;
+	return 0;
+}
+
 static void drop_parts(struct hy_store_buffer *buf)
 {
 	for (size_t i = 0; i < buf->nparts; i++)
@@ -29,6 +43,7 @@ static void drop_parts(struct hy_store_buffer *buf)
 	buf->nparts = 0;
 	buf->head_offset = 0;
 	buf->buffered_rows = 0;
+	buf->chunk_rows = 0;
 }
 
 void hy_store_buffer_discard(struct hy_store_buffer *buf)
@@ -119,12 +134,48 @@ static int emit_rows(struct hy_store_buffer *buf, int64_t rows, struct hy_error 
 	return rc;
 }
 
+/* Streaming: hands `batch` over in parts cut at chunk boundaries. rows_out
+ * counts a chunk's rows once its last part was taken. */
+static int stream_batch(struct hy_store_buffer *buf, struct hy_batch *batch, struct hy_error *err)
+{
+	buf->rows_in += batch->nrows;
+	for (int64_t at = 0; at < batch->nrows;) {
+		int64_t take = batch->nrows - at, room = buf->batch_size - buf->chunk_rows;
+		struct hy_batch *part = batch;
+		bool ends;
+		int rc;
+
+		if (take > room)
+			take = room;
+		if (take != batch->nrows)
+			HY_TRY(hy_batch_slice(batch, at, take, &part, err));
+		ends = buf->chunk_rows + take == buf->batch_size;
+		rc = buf->part(buf->emit_ctx, part, ends, err);
+		if (part != batch)
+			hy_batch_unref(part);
+		at += take;
+		if (rc != 0) {
+			buf->chunk_rows = 0; /* the store dropped its chunk */
+			return rc;
+		}
+		buf->chunk_rows += take;
+		if (ends) {
+			buf->rows_out += buf->chunk_rows;
+			buf->chunks++;
+			buf->chunk_rows = 0;
+		}
+	}
+	return 0;
+}
+
 int hy_store_buffer_write(struct hy_store_buffer *buf, struct hy_batch *batch, struct hy_error *err)
 {
 	if (batch == NULL)
 		return hy_error_set(err, HY_EINVAL, "Cannot write None data");
 	if (batch->nrows == 0)
 		return 0;
+	if (buf->part != NULL)
+		return stream_batch(buf, batch, err);
 	if (buf->nparts == buf->cap) {
 		size_t cap = buf->cap == 0 ? 8 : buf->cap * 2;
 		struct hy_batch **parts = hy_realloc(buf->parts, cap * sizeof(struct hy_batch *));
@@ -145,6 +196,17 @@ int hy_store_buffer_write(struct hy_store_buffer *buf, struct hy_batch *batch, s
 
 int hy_store_buffer_flush(struct hy_store_buffer *buf, struct hy_error *err)
 {
+	if (buf->part != NULL) {
+		int64_t rows = buf->chunk_rows;
+
+		if (rows == 0)
+			return 0;
+		buf->chunk_rows = 0;
+		HY_TRY(buf->part(buf->emit_ctx, NULL, true, err));
+		buf->rows_out += rows;
+		buf->chunks++;
+		return 0;
+	}
 	while (buf->buffered_rows > 0) {
 		int64_t rows =
 			buf->buffered_rows < buf->batch_size ? buf->buffered_rows : buf->batch_size;

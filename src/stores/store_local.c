@@ -4,9 +4,11 @@
  *   open     names the final directory (`path`, plus the entity) and the
  *            staging directory <parent of final>/tmp/<flow>_store/, and
  *            removes what a killed run left in that staging directory
- *   write    buffers to batch_size rows (the store base); each chunk becomes
- *            one staged file named by file_pattern; the sequence is computed
- *            once per attempt (max existing + 1) and incremented per file
+ *   write    streams the rows (the store base's streaming form): each chunk
+ *            of batch_size rows becomes one staged file named by
+ *            file_pattern, written batch by batch as the rows come; the
+ *            sequence is computed once per attempt (max existing + 1) and
+ *            incremented per file
  *   finish   flushes, then publishes: every staged file renamed into the
  *            final directory (never over an existing file); for full_drop the
  *            data files that were there before are removed after every new
@@ -47,6 +49,9 @@ struct hy_store {
 	struct hy_local_write_opts wopts;
 	struct hy_pattern *pattern;
 	struct hy_store_buffer buf;
+	struct hy__local_file *cur; /* the staged file being written, NULL between chunks */
+	char *cur_name;             /* its file name */
+	int64_t cur_rows;
 	bool seq_ready;   /* next_seq computed for this attempt */
 	int64_t next_seq; /* the number of the next staged file */
 	char **staged;    /* file names (not paths) in staging_dir, in order */
@@ -155,9 +160,12 @@ static void drop_staged(struct hy_store *s)
 	remove_staging_dir(s);
 }
 
+static void drop_chunk(struct hy_store *s);
+
 static void store_abort(struct hy_store *s)
 {
 	hy_store_buffer_discard(&s->buf);
+	drop_chunk(s);
 	drop_staged(s);
 	s->seq_ready = false;
 }
@@ -267,10 +275,9 @@ static bool exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
-/* The store base's callback: one chunk, one staged file. */
-static int emit_file(void *ctx, struct hy_batch *chunk, struct hy_error *err)
+/* Opens the staged file of a new chunk: the next name of the sequence. */
+static int open_chunk(struct hy_store *s, struct hy_schema *schema, struct hy_error *err)
 {
-	struct hy_store *s = ctx;
 	char *name = NULL, *path = NULL, *final = NULL;
 	int rc;
 
@@ -294,22 +301,74 @@ static int emit_file(void *ctx, struct hy_batch *chunk, struct hy_error *err)
 	}
 	if ((rc = make_dirs(s->staging_dir, err)) != 0)
 		goto out;
-	rc = hy__local_write_file(path, s->format, &s->wopts, chunk, err);
-	if (rc == 0 && !exists(path))
-		rc = hy_error_set(err, HY_EIO, "File was not created after write: %s", path);
-	if (rc != 0) {
+	if ((rc = hy__local_file_open(&s->cur, path, s->format, &s->wopts, schema, err)) != 0) {
 		(void)unlink(path);
 		hy_error_prefix(err, "Failed to write %s to %s", exts[s->format], path);
 		goto out;
 	}
-	hy_log_debug(s->flow, "✍️  Wrote %lld rows → %s", (long long)chunk->nrows, path);
-	rc = remember(s, name, err);
+	s->cur_name = name;
+	s->cur_rows = 0;
 	name = NULL;
 out:
 	hy_free(name);
 	hy_free(path);
 	hy_free(final);
 	return rc;
+}
+
+/* Drops the chunk being written (its file removed). */
+static void drop_chunk(struct hy_store *s)
+{
+	hy__local_file_close(s->cur);
+	s->cur = NULL;
+	hy_free(s->cur_name);
+	s->cur_name = NULL;
+	s->cur_rows = 0;
+}
+
+/* Completes the chunk's file and remembers it for publish. */
+static int end_chunk(struct hy_store *s, struct hy_error *err)
+{
+	const char *path = s->cur->path;
+	int rc = hy__local_file_finish(s->cur, err);
+
+	if (rc == 0 && !exists(path))
+		rc = hy_error_set(err, HY_EIO, "File was not created after write: %s", path);
+	if (rc != 0) {
+		hy_error_prefix(err, "Failed to write %s to %s", exts[s->format], path);
+		(void)unlink(path);
+		drop_chunk(s);
+		return rc;
+	}
+	hy_log_debug(s->flow, "✍️  Wrote %lld rows → %s", (long long)s->cur_rows, path);
+	rc = remember(s, s->cur_name, err);
+	s->cur_name = NULL;
+	drop_chunk(s);
+	return rc;
+}
+
+/* The store base's streaming callback: the rows of one chunk go into one
+ * staged file as they come, so no chunk is ever held in memory whole. */
+static int take_part(void *ctx, struct hy_batch *part, bool ends_chunk, struct hy_error *err)
+{
+	struct hy_store *s = ctx;
+
+	if (part != NULL) {
+		if (s->cur == NULL)
+			HY_TRY(open_chunk(s, part->schema, err));
+		int rc = hy__local_file_write(s->cur, part, err);
+
+		if (rc != 0) {
+			hy_error_prefix(err, "Failed to write %s to %s", exts[s->format],
+					s->cur->path);
+			drop_chunk(s);
+			return rc;
+		}
+		s->cur_rows += part->nrows;
+	}
+	if (ends_chunk && s->cur != NULL)
+		return end_chunk(s, err);
+	return 0;
 }
 
 static int store_write(struct hy_store *s, struct hy_batch *batch, struct hy_error *err)
@@ -519,7 +578,7 @@ static int store_open(struct hy_store **out, const void *config,
 	hy_free(fallback);
 	if (rc != 0)
 		goto fail;
-	if ((rc = hy_store_buffer_init(&s->buf, fc->batch_size, emit_file, s, err)) != 0)
+	if ((rc = hy_store_buffer_init_streaming(&s->buf, fc->batch_size, take_part, s, err)) != 0)
 		goto fail;
 	/* A killed run cannot clean up after itself: its staging goes now. */
 	if ((stale = clear_dir(s->staging_dir)) > 0)

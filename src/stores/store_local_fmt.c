@@ -1,7 +1,9 @@
-/* The local store's file writers: one batch, one file, in the configured
- * format. */
+/* The local store's file writers: one output file in the configured format,
+ * written batch by batch (hy__local_file_*). */
 #include <string.h>
+#include <unistd.h>
 
+#include "hygge/alloc.h"
 #include "hygge/config.h"
 #include "hygge/log.h"
 #include "store_local_int.h"
@@ -93,33 +95,6 @@ int hy__local_write_opts_init(struct hy_local_write_opts *o, const struct hy_fil
 	return parse_parquet(o, fo, &path, err);
 }
 
-static int write_csv(const char *path, const struct hy_local_write_opts *o, struct hy_batch *batch,
-		     struct hy_error *err)
-{
-	struct hy_csv_writer *w = NULL;
-	int rc = hy_csv_writer_open(&w, path, batch->schema, &o->csv, err);
-
-	if (rc == 0)
-		rc = hy_csv_writer_write(w, batch, err);
-	if (rc == 0)
-		rc = hy_csv_writer_finish(w, err);
-	hy_csv_writer_close(w);
-	return rc;
-}
-
-static int write_ndjson(const char *path, struct hy_batch *batch, struct hy_error *err)
-{
-	struct hy_ndjson_writer *w = NULL;
-	int rc = hy_ndjson_writer_open(&w, path, batch->schema, err);
-
-	if (rc == 0)
-		rc = hy_ndjson_writer_write(w, batch, err);
-	if (rc == 0)
-		rc = hy_ndjson_writer_finish(w, err);
-	hy_ndjson_writer_close(w);
-	return rc;
-}
-
 #ifdef HY_HAVE_PQ_WRITER
 
 static void pq_warn(void *ctx, const char *message)
@@ -133,18 +108,14 @@ int hy__local_pq_writer_available(struct hy_error *err)
 	return 0;
 }
 
-/* One parquet file: the writer's file sink writes <path>.hygge-tmp-<pid> and
+/* A parquet file: the writer's file sink writes <path>.hygge-tmp-<pid> and
  * renames it to `path` at finish, so even the staged file is never seen half
- * written. */
-static int write_parquet(const char *path, const struct hy_local_write_opts *o,
-			 struct hy_batch *batch, struct hy_error *err)
+ * written; close before finish unlinks the temporary file. */
+static int open_parquet(struct hy__local_file *f, const struct hy_local_write_opts *o,
+			struct hy_schema *schema, struct hy_error *err)
 {
 	struct hy_pq_writer_options po;
-	struct hy_pq_sink sink;
-	struct hy_pq_writer *w = NULL;
-	int rc;
 
-	memset(&sink, 0, sizeof(sink));
 	hy_pq_writer_options_init(&po);
 	po.codec = o->pq_codec;
 	po.level = o->pq_level;
@@ -153,16 +124,9 @@ static int write_parquet(const char *path, const struct hy_local_write_opts *o,
 	po.pool = o->pool;
 	po.warn = pq_warn;
 	po.warn_ctx = (void *)o->flow;
-	rc = hy_pq_sink_open_file(&sink, path, err);
-	if (rc == 0)
-		rc = hy_pq_writer_open(&w, batch->schema, &po, &sink, err);
-	if (rc == 0)
-		rc = hy_pq_writer_write(w, batch, err);
-	if (rc == 0)
-		rc = hy_pq_writer_finish(w, err);
-	hy_pq_writer_close(w);
-	hy_pq_sink_close(&sink);
-	return rc;
+	HY_TRY(hy_pq_sink_open_file(&f->sink, f->path, err));
+	f->sink_open = true;
+	return hy_pq_writer_open(&f->pq, schema, &po, &f->sink, err);
 }
 
 #else
@@ -173,23 +137,101 @@ int hy__local_pq_writer_available(struct hy_error *err)
 			    "format 'parquet' is not available in this build yet");
 }
 
-static int write_parquet(const char *path, const struct hy_local_write_opts *o,
-			 struct hy_batch *batch, struct hy_error *err)
+static int open_parquet(struct hy__local_file *f, const struct hy_local_write_opts *o,
+			struct hy_schema *schema, struct hy_error *err)
 {
-	(void)path;
+	(void)f;
 	(void)o;
-	(void)batch;
+	(void)schema;
 	return hy__local_pq_writer_available(err);
 }
 
 #endif
 
+int hy__local_file_open(struct hy__local_file **out, const char *path, int format,
+			const struct hy_local_write_opts *o, struct hy_schema *schema,
+			struct hy_error *err)
+{
+	struct hy__local_file *f = hy_calloc(1, sizeof(*f));
+	int rc;
+
+	*out = NULL;
+	if (f == NULL || (f->path = hy_strdup(path)) == NULL) {
+		hy_free(f);
+		return hy_error_set(err, HY_ENOMEM, "out of memory");
+	}
+	f->format = format;
+	switch (format) {
+	case HY_FORMAT_CSV: rc = hy_csv_writer_open(&f->csv, path, schema, &o->csv, err); break;
+	case HY_FORMAT_NDJSON: rc = hy_ndjson_writer_open(&f->ndjson, path, schema, err); break;
+	default: rc = open_parquet(f, o, schema, err); break;
+	}
+	if (rc != 0) {
+		hy__local_file_close(f);
+		return rc;
+	}
+	*out = f;
+	return 0;
+}
+
+int hy__local_file_write(struct hy__local_file *f, struct hy_batch *batch, struct hy_error *err)
+{
+	switch (f->format) {
+	case HY_FORMAT_CSV: return hy_csv_writer_write(f->csv, batch, err);
+	case HY_FORMAT_NDJSON: return hy_ndjson_writer_write(f->ndjson, batch, err);
+#ifdef HY_HAVE_PQ_WRITER
+	default: return hy_pq_writer_write(f->pq, batch, err);
+#else
+	default: return hy__local_pq_writer_available(err);
+#endif
+	}
+}
+
+int hy__local_file_finish(struct hy__local_file *f, struct hy_error *err)
+{
+	int rc;
+
+	switch (f->format) {
+	case HY_FORMAT_CSV: rc = hy_csv_writer_finish(f->csv, err); break;
+	case HY_FORMAT_NDJSON: rc = hy_ndjson_writer_finish(f->ndjson, err); break;
+#ifdef HY_HAVE_PQ_WRITER
+	default: rc = hy_pq_writer_finish(f->pq, err); break;
+#else
+	default: rc = hy__local_pq_writer_available(err); break;
+#endif
+	}
+	if (rc == 0)
+		f->finished = true;
+	return rc;
+}
+
+void hy__local_file_close(struct hy__local_file *f)
+{
+	if (f == NULL)
+		return;
+	hy_csv_writer_close(f->csv);
+	hy_ndjson_writer_close(f->ndjson);
+#ifdef HY_HAVE_PQ_WRITER
+	hy_pq_writer_close(f->pq); /* unfinished: aborts the sink (temporary file unlinked) */
+	if (f->sink_open)
+		hy_pq_sink_close(&f->sink);
+#endif
+	if (!f->finished && f->format != HY_FORMAT_PARQUET)
+		(void)unlink(f->path);
+	hy_free(f->path);
+	hy_free(f);
+}
+
 int hy__local_write_file(const char *path, int format, const struct hy_local_write_opts *o,
 			 struct hy_batch *batch, struct hy_error *err)
 {
-	switch (format) {
-	case HY_FORMAT_CSV: return write_csv(path, o, batch, err);
-	case HY_FORMAT_NDJSON: return write_ndjson(path, batch, err);
-	default: return write_parquet(path, o, batch, err);
-	}
+	struct hy__local_file *f = NULL;
+	int rc = hy__local_file_open(&f, path, format, o, batch->schema, err);
+
+	if (rc == 0)
+		rc = hy__local_file_write(f, batch, err);
+	if (rc == 0)
+		rc = hy__local_file_finish(f, err);
+	hy__local_file_close(f);
+	return rc;
 }

@@ -1,5 +1,5 @@
-/* Private to the local store: writer options from the config and one
- * function that writes one batch as one file (store_local_fmt.c). */
+/* Private to the local store: writer options from the config and the file
+ * writer that writes one output file batch by batch (store_local_fmt.c). */
 #ifndef HYGGE_STORE_LOCAL_INT_H
 #define HYGGE_STORE_LOCAL_INT_H
 
@@ -8,6 +8,7 @@
 #include "hygge/batch.h"
 #include "hygge/cfgtypes.h"
 #include "hygge/formats.h"
+#include "hygge/parquet_writer.h"
 #include "hygge/status.h"
 
 /* From `format_options` (Polars' keyword names): CSV separator, quote_char,
@@ -27,6 +28,30 @@ struct hy_local_write_opts {
 
 int hy__local_write_opts_init(struct hy_local_write_opts *o, const struct hy_file_cfg *fc,
 			      const char *flow, struct hy_error *err) HY_WUR;
+
+/* One output file being written, batch by batch, in `format` (enum
+ * hy_file_format): open creates `path` (which must not exist; parquet goes
+ * to a temporary name renamed to `path` by finish), write appends rows of
+ * the schema given at open, finish completes the file, close frees it and
+ * removes an unfinished file. */
+struct hy__local_file {
+	char *path;
+	int format;
+	bool finished;
+	struct hy_csv_writer *csv;
+	struct hy_ndjson_writer *ndjson;
+	struct hy_pq_writer *pq;
+	struct hy_pq_sink sink;
+	bool sink_open;
+};
+
+int hy__local_file_open(struct hy__local_file **out, const char *path, int format,
+			const struct hy_local_write_opts *o, struct hy_schema *schema,
+			struct hy_error *err) HY_WUR;
+int hy__local_file_write(struct hy__local_file *f, struct hy_batch *batch,
+			 struct hy_error *err) HY_WUR;
+int hy__local_file_finish(struct hy__local_file *f, struct hy_error *err) HY_WUR;
+void hy__local_file_close(struct hy__local_file *f);
 
 /* Creates `path` (which must not exist) holding the rows of `batch` in
  * `format` (enum hy_file_format). On failure the file may be left behind

@@ -136,6 +136,116 @@ static void test_emit_failure_and_discard(void **state)
 	hy_store_buffer_reset(&buf);
 }
 
+/* ---- the streaming form ---- */
+
+struct parts {
+	int64_t rows[64];
+	bool ends[64];
+	bool null_part[64];
+	const struct hy_rcbuf *values[64];
+	int64_t ids[1024];
+	int n;
+	int64_t nids;
+	int fail_at; /* 1-based call that fails */
+};
+
+static int record_part(void *ctx, struct hy_batch *part, bool ends_chunk, struct hy_error *err)
+{
+	struct parts *p = ctx;
+
+	if (p->n + 1 == p->fail_at) {
+		p->fail_at = 0;
+		return hy_error_set(err, HY_EIO, "disk full");
+	}
+	p->ends[p->n] = ends_chunk;
+	p->null_part[p->n] = part == NULL;
+	p->rows[p->n] = part != NULL ? part->nrows : 0;
+	p->values[p->n++] = part != NULL ? part->cols[0]->values : NULL;
+	for (int64_t i = 0; part != NULL && i < part->nrows; i++)
+		p->ids[p->nids++] = hy_column_get_i64(part->cols[0], i);
+	return 0;
+}
+
+/* Parts are cut at chunk boundaries, in order, without copies; the part that
+ * completes batch_size rows ends the chunk; flush ends the last one. */
+static void test_streaming_parts(void **state)
+{
+	static const int64_t sizes[] = {7, 3, 25, 0, 4};
+	/* 7 | 3 end | 10 end, 10 end, 5 | 4 | flush end */
+	static const int64_t want_rows[] = {7, 3, 10, 10, 5, 4, 0};
+	static const bool want_ends[] = {false, true, true, true, false, false, true};
+	struct parts p = {0};
+	struct hy_store_buffer buf;
+	struct hy_error err = {0};
+	int64_t next = 0;
+
+	(void)state;
+	assert_int_equal(hy_store_buffer_init_streaming(&buf, 10, record_part, &p, &err), 0);
+	write_sizes(&buf, sizes, sizeof(sizes) / sizeof(sizes[0]), &next);
+	assert_int_equal(p.n, 6);
+	assert_int_equal(buf.chunk_rows, 9);
+	assert_int_equal(buf.rows_out, 30);
+	assert_int_equal(buf.chunks, 3);
+	assert_int_equal(hy_store_buffer_flush(&buf, &err), 0);
+	assert_int_equal(p.n, 7);
+	for (int i = 0; i < 7; i++) {
+		assert_int_equal(p.rows[i], want_rows[i]);
+		assert_int_equal(p.ends[i], want_ends[i]);
+		assert_int_equal(p.null_part[i], i == 6);
+	}
+	assert_ptr_equal(p.values[2], p.values[3]); /* slices of the 25-row batch */
+	assert_int_equal(p.nids, 39);
+	for (int64_t i = 0; i < 39; i++)
+		assert_int_equal(p.ids[i], i);
+	assert_int_equal(buf.rows_in, 39);
+	assert_int_equal(buf.rows_out, 39);
+	assert_int_equal(buf.chunks, 4);
+	assert_int_equal(buf.nparts, 0);                        /* nothing is ever buffered */
+	assert_int_equal(hy_store_buffer_flush(&buf, &err), 0); /* nothing open: no call */
+	assert_int_equal(p.n, 7);
+	hy_store_buffer_reset(&buf);
+}
+
+/* A failed part reports the error and the buffer starts a new chunk; its
+ * rows never count as written. Discard zeroes the counters. */
+static void test_streaming_failure(void **state)
+{
+	static const int64_t sizes[] = {4};
+	struct parts p = {.fail_at = 2};
+	struct hy_store_buffer buf;
+	struct hy_error err = {0};
+	struct hy_batch *b;
+	int64_t next = 100;
+
+	(void)state;
+	assert_int_equal(hy_store_buffer_init_streaming(&buf, 5, record_part, &p, &err), 0);
+	assert_int_equal(hy_store_buffer_init_streaming(&buf, -2, record_part, &p, &err),
+			 HY_EINVAL);
+	hy_error_init(&err);
+	assert_int_equal(hy_store_buffer_init_streaming(&buf, 5, record_part, &p, &err), 0);
+	assert_int_equal(mem_make_batch(0, 3, &b, &err), 0);
+	assert_int_equal(hy_store_buffer_write(&buf, b, &err), 0);
+	hy_batch_unref(b);
+	assert_int_equal(mem_make_batch(3, 4, &b, &err), 0);
+	assert_int_equal(hy_store_buffer_write(&buf, b, &err), HY_EIO); /* 2 rows ending chunk 1 */
+	assert_string_equal(err.msg, "disk full");
+	hy_batch_unref(b);
+	assert_int_equal(buf.rows_out, 0);
+	assert_int_equal(buf.chunk_rows, 0);
+	hy_store_buffer_discard(&buf);
+	assert_int_equal(buf.rows_in, 0);
+	hy_error_init(&err);
+	write_sizes(&buf, sizes, 1, &next);
+	assert_int_equal(hy_store_buffer_flush(&buf, &err), 0);
+	assert_int_equal(p.n, 3);
+	assert_int_equal(p.rows[1], 4);
+	assert_true(p.ends[2]);
+	assert_int_equal(p.ids[3], 100);
+	assert_int_equal(buf.rows_out, 4);
+	assert_int_equal(buf.chunks, 1);
+	hy_store_buffer_reset(&buf);
+}
+
 /* Allocation failures while buffering and concatenating: clean HY_ENOMEM. */
 static void test_alloc_failures(void **state)
 {
@@ -232,6 +342,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_null_and_bad_size),
 		cmocka_unit_test(test_emit_failure_and_discard),
 		cmocka_unit_test(test_alloc_failures),
+		cmocka_unit_test(test_streaming_parts),
+		cmocka_unit_test(test_streaming_failure),
 		cmocka_unit_test(test_registries),
 		cmocka_unit_test(test_registry_limit),
 	};
