@@ -7,19 +7,17 @@
 #   bench/read_parquet.sh [BUILD_DIR]      ROWS=10000000 RUNS=3 THREADS=nproc
 #
 # The input (8 columns, as the write benchmark's table) is written once by
-# DuckDB (bench/gen_bench_parquet.mjs) and cached in bench/data/ (gitignored);
-# the report is appended to bench/results/latest.md.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+# DuckDB (bench/gen_bench_parquet.mjs, through bench/lib.sh) and cached in
+# bench/data/ (gitignored); the report is appended to bench/results/latest.md.
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 BUILD=${1:-build}
 ROWS=${ROWS:-10000000}
 RUNS=${RUNS:-3}
 THREADS=${THREADS:-$(nproc)}
 DATA=bench/data
 RAW=bench/results/read_parquet.tmp
-if [ "$ROWS" = 10000000 ]; then FILE=$DATA/bench_10m.parquet; else FILE=$DATA/bench_${ROWS}.parquet; fi
-mkdir -p "$DATA" bench/results
-[ -f "$FILE" ] || node bench/gen_bench_parquet.mjs "$FILE" "$ROWS"
+FILE=$DATA/$(basename "$(bench_data_parquet "$ROWS")")
 : >"$RAW"
 
 run() { # tool threads
