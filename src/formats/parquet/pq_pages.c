@@ -57,15 +57,21 @@ static bool parquet_816(const struct hy_pq_metadata *md)
 	return v[0] < 1 || (v[0] == 1 && (v[1] < 2 || (v[1] == 2 && v[2] < 9)));
 }
 
-int hy__pq_pages_open(struct hy__pq_pages *pr, const struct hy_pq_source *src,
+static int open_chunk(struct hy__pq_pages *pr, const struct hy_pq_source *src,
 		      const struct hy_pq_metadata *md, size_t row_group, size_t column,
 		      struct hy_error *err)
 {
 	const struct hy_pq_column_chunk *cc;
 	const struct hy_pq_leaf *leaf;
 	uint64_t start = 0, len = 0;
+	struct hy_buf keep[5] = {pr->header, pr->raw, pr->plain, pr->levels, pr->tmp};
 
 	memset(pr, 0, sizeof(*pr));
+	pr->header = keep[0];
+	pr->raw = keep[1];
+	pr->plain = keep[2];
+	pr->levels = keep[3];
+	pr->tmp = keep[4];
 	if (row_group >= md->num_row_groups || column >= md->num_leaves)
 		return HY__PQ_FAIL(err, HY_EINVAL, "parquet: no column %zu in row group %zu",
 				   column, row_group);
@@ -92,12 +98,49 @@ int hy__pq_pages_open(struct hy__pq_pages *pr, const struct hy_pq_source *src,
 	pr->max_def = leaf->max_def_level;
 	pr->max_rep = leaf->max_rep_level;
 	pr->has_offset_index = cc->has_offset_index_offset;
+	return 0;
+}
+
+static void init_bufs(struct hy__pq_pages *pr)
+{
 	hy_buf_init(&pr->header, HY_PQ_MAX_PAGE_HEADER_BYTES);
 	hy_buf_init(&pr->raw, HY_PQ_MAX_PAGE_BYTES);
 	hy_buf_init(&pr->plain, HY_PQ_MAX_PAGE_BYTES);
 	hy_buf_init(&pr->levels, (size_t)HY_PQ_MAX_PAGE_VALUES * 2 * sizeof(int16_t));
 	hy_buf_init(&pr->tmp, (size_t)HY_PQ_MAX_PAGE_VALUES * sizeof(uint32_t));
-	return 0;
+}
+
+int hy__pq_pages_open(struct hy__pq_pages *pr, const struct hy_pq_source *src,
+		      const struct hy_pq_metadata *md, size_t row_group, size_t column,
+		      struct hy_error *err)
+{
+	memset(pr, 0, sizeof(*pr));
+	init_bufs(pr);
+	return open_chunk(pr, src, md, row_group, column, err);
+}
+
+/* Scratch bigger than this is given back between chunks rather than kept
+ * (a rare huge page should not pin its memory for the rest of the file). */
+#define KEEP_MAX ((size_t)16 << 20)
+
+static void trim(struct hy_buf *b)
+{
+	if (b->cap > KEEP_MAX)
+		hy_buf_reset(b);
+	else
+		hy_buf_clear(b);
+}
+
+int hy__pq_pages_reopen(struct hy__pq_pages *pr, const struct hy_pq_source *src,
+			const struct hy_pq_metadata *md, size_t row_group, size_t column,
+			struct hy_error *err)
+{
+	trim(&pr->header);
+	trim(&pr->raw);
+	trim(&pr->plain);
+	trim(&pr->levels);
+	trim(&pr->tmp);
+	return open_chunk(pr, src, md, row_group, column, err);
 }
 
 void hy__pq_pages_close(struct hy__pq_pages *pr)

@@ -41,6 +41,9 @@ struct col {
 	size_t dict_n;
 	struct hy_buf dict_vals, dict_data; /* the dictionary in the storage form */
 	struct hy_buf tmp, tmp_data, doff, idx;
+	/* the chunk's pages; its scratch is kept from row group to row group */
+	struct hy__pq_pages pages;
+	bool pages_open;
 	struct hy_column *result;
 	/* task plumbing */
 	struct hy_pq_reader *r;
@@ -88,6 +91,22 @@ static void col_bufs_reset(struct col *c)
 	hy_buf_reset(&c->tmp_data);
 	hy_buf_reset(&c->doff);
 	hy_buf_reset(&c->idx);
+	if (c->pages_open)
+		hy__pq_pages_close(&c->pages);
+	c->pages_open = false;
+}
+
+/* Between chunks: scratch is kept for the next row group (its memory is
+ * mapped already; fresh pages cost a fault and a clear each) unless it grew
+ * past what a usual chunk needs. */
+#define KEEP_MAX ((size_t)16 << 20)
+
+static void trim(struct hy_buf *b)
+{
+	if (b->cap > KEEP_MAX)
+		hy_buf_reset(b);
+	else
+		hy_buf_clear(b);
 }
 
 /* `n` bytes of scratch in b (its old contents dropped). */
@@ -597,7 +616,7 @@ static int decode_chunk_inner(struct col *c, struct hy_error *err)
 {
 	const struct hy_pq_reader *r = c->r;
 	int64_t expected = r->md->row_groups[c->rg].num_rows;
-	struct hy__pq_pages pr;
+	struct hy__pq_pages *pr = &c->pages;
 	int rc;
 
 	c->rows = 0;
@@ -629,13 +648,18 @@ static int decode_chunk_inner(struct col *c, struct hy_error *err)
 	}
 	if (c->var)
 		HY_TRY(grow_to(&c->vals, 4, err)); /* offsets[0] = 0 */
-	rc = hy__pq_pages_open(&pr, r->src, r->md, c->rg, c->leaf, err);
-	pr.verify_crc = r->verify_crc;
+	if (c->pages_open) {
+		rc = hy__pq_pages_reopen(pr, r->src, r->md, c->rg, c->leaf, err);
+	} else {
+		rc = hy__pq_pages_open(pr, r->src, r->md, c->rg, c->leaf, err);
+		c->pages_open = true; /* its buffers, even after a failure */
+	}
+	pr->verify_crc = r->verify_crc;
 	while (rc == 0) {
 		struct hy__pq_page pg;
 		bool eof = false;
 
-		rc = hy__pq_pages_next(&pr, &pg, &eof, err);
+		rc = hy__pq_pages_next(pr, &pg, &eof, err);
 		if (rc != 0 || eof)
 			break;
 		if (pg.header.type == HY_PQ_PAGE_DICTIONARY)
@@ -643,9 +667,8 @@ static int decode_chunk_inner(struct col *c, struct hy_error *err)
 		else
 			rc = data_page(c, &pg, expected, err);
 		if (rc != 0)
-			hy_error_prefix(err, "page %u", pr.page_index - 1);
+			hy_error_prefix(err, "page %u", pr->page_index - 1);
 	}
-	hy__pq_pages_close(&pr);
 	HY_TRY(rc);
 	if (c->rows != expected)
 		return hy_error_set(err, HY_EFORMAT,
@@ -659,13 +682,12 @@ static int decode_chunk(void *arg, struct hy_error *err)
 	struct col *c = arg;
 	int rc = decode_chunk_inner(c, err);
 
-	/* scratch is per row group: keep the memory bound to one of them */
-	hy_buf_reset(&c->dict_vals);
-	hy_buf_reset(&c->dict_data);
-	hy_buf_reset(&c->tmp);
-	hy_buf_reset(&c->tmp_data);
-	hy_buf_reset(&c->doff);
-	hy_buf_reset(&c->idx);
+	trim(&c->dict_vals);
+	trim(&c->dict_data);
+	trim(&c->tmp);
+	trim(&c->tmp_data);
+	trim(&c->doff);
+	trim(&c->idx);
 	if (rc != 0)
 		hy_error_prefix(err, "parquet: row group %zu, column %s", c->rg, c->name);
 	return rc;
