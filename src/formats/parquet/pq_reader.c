@@ -26,17 +26,21 @@ struct col {
 	size_t leaf;
 	const char *name; /* the leaf's dotted path, owned by the metadata */
 	struct hy_dtype type;
-	int conv;  /* enum hy__pq_conv */
-	int ptype; /* physical type */
-	size_t pw; /* physical bytes per value; 0 for BYTE_ARRAY */
-	size_t ow; /* storage bytes per value while decoding (bool: 1); 0 for var */
-	bool var;  /* offsets + data */
+	int conv;       /* enum hy__pq_conv */
+	int ptype;      /* physical type */
+	size_t pw;      /* physical bytes per value; 0 for BYTE_ARRAY */
+	size_t ow;      /* storage bytes per value while decoding (bool: 1); 0 for var */
+	bool var;       /* offsets + data */
+	bool want_dict; /* keep_dictionary and a string/binary column */
 	int16_t max_def;
 	/* one row group's decoding */
 	struct hy_buf vals;  /* fixed: rows * ow; var: rows + 1 int32 offsets */
 	struct hy_buf data;  /* var: the bytes */
 	struct hy_buf valid; /* validity bits */
 	int64_t rows, nulls;
+	/* dictionary output: while every page with values was dictionary-
+	 * encoded, vals holds int32 indices into dict_vals/dict_data */
+	bool dict_mode;
 	bool has_dict;
 	size_t dict_n;
 	struct hy_buf dict_vals, dict_data; /* the dictionary in the storage form */
@@ -60,6 +64,7 @@ struct hy_pq_reader {
 	size_t ncols;
 	int64_t max_rows;
 	bool verify_crc;
+	bool keep_dict;
 	struct hy_pool *pool;
 	size_t next_rg;
 	int64_t rg_rows, rg_pos;
@@ -127,6 +132,17 @@ static int grow_to(struct hy_buf *b, size_t len, struct hy_error *err)
 		return 0;
 	HY_TRY(hy_buf_reserve(b, len - b->len, err));
 	memset(b->data + b->len, 0, len - b->len);
+	b->len = len;
+	return 0;
+}
+
+/* Sets b's length to `len` bytes (at least its current one) without zeroing
+ * the new ones: for values that the caller writes in full. */
+static int extend_to(struct hy_buf *b, size_t len, struct hy_error *err)
+{
+	if (len <= b->len)
+		return 0;
+	HY_TRY(hy_buf_reserve(b, len - b->len, err));
 	b->len = len;
 	return 0;
 }
@@ -485,6 +501,105 @@ static int gather(struct col *c, const struct hy__pq_page *pg, size_t n, uint8_t
 	}
 }
 
+/* Sets the validity bits of a page's rows from its definition levels. */
+static void set_valid(struct col *c, int64_t at, const int16_t *def, size_t n)
+{
+	uint8_t *v = c->valid.data;
+
+	for (size_t i = 0; i < n; i++)
+		if (def == NULL || def[i] == c->max_def)
+			v[(size_t)(at + (int64_t)i) >> 3] |=
+				(uint8_t)(1u << ((size_t)(at + (int64_t)i) & 7));
+}
+
+/* A dictionary-encoded (or all-null) page in dictionary output: its indices
+ * are decoded straight into vals and spread over the rows (0 for nulls). */
+static int index_page(struct col *c, const struct hy__pq_page *pg, int64_t expected,
+		      struct hy_error *err)
+{
+	size_t n = pg->num_levels, p = pg->num_present;
+	const int16_t *def = pg->def_levels;
+	int64_t at = c->rows;
+	uint8_t *dst;
+
+	if ((int64_t)n > expected - at)
+		return hy_error_set(err, HY_EFORMAT,
+				    "the pages hold more than the row group's %lld rows",
+				    (long long)expected);
+	if (n == 0)
+		return 0;
+	HY_TRY(grow_to(&c->valid, (size_t)((at + (int64_t)n + 7) / 8), err));
+	HY_TRY(extend_to(&c->vals, (size_t)(at + (int64_t)n) * 4, err));
+	dst = c->vals.data + (size_t)at * 4;
+	if (p > 0) {
+		if (!c->has_dict)
+			return hy_error_set(err, HY_EFORMAT,
+					    "a dictionary-encoded page without a dictionary page");
+		HY_TRY(hy_pq_dict_indices_decode(pg->values, pg->values_len, p, c->dict_n,
+						 (uint32_t *)(void *)dst, err));
+	}
+	if (p < n) {
+		size_t j = p;
+
+		for (size_t i = n; i-- > 0;) {
+			if (def[i] == c->max_def)
+				copy_value(dst + 4 * i, dst + 4 * --j, 4);
+			else
+				memset(dst + 4 * i, 0, 4);
+		}
+	}
+	set_valid(c, at, def, n);
+	c->rows += (int64_t)n;
+	c->nulls += (int64_t)(n - p);
+	c->vals.len = (size_t)c->rows * 4;
+	return 0;
+}
+
+/* A chunk in dictionary output meets a page of plain values (the writer's
+ * dictionary grew too big): the rows so far are gathered into plain offsets
+ * and bytes, and the chunk goes on (and comes out) plain. */
+static int undict(struct col *c, struct hy_error *err)
+{
+	size_t rows = (size_t)c->rows, total = 0;
+	const int32_t *doff = (const int32_t *)(const void *)c->dict_vals.data;
+	const uint8_t *valid = c->valid.data;
+	int32_t *idx, *out;
+	int rc;
+
+	c->dict_mode = false;
+	idx = scratch(&c->tmp, rows * 4, err, &rc);
+	if (idx == NULL)
+		return rc;
+	if (rows > 0)
+		memcpy(idx, c->vals.data, rows * 4);
+	for (size_t i = 0; i < rows; i++)
+		if (valid[i >> 3] & (1u << (i & 7)))
+			total += (size_t)(doff[idx[i] + 1] - doff[idx[i]]);
+	if (total > (size_t)INT32_MAX)
+		return hy_error_set(err, HY_ELIMIT,
+				    "more than 2 GiB of values in one column chunk");
+	hy_buf_clear(&c->vals);
+	hy_buf_clear(&c->data);
+	HY_TRY(extend_to(&c->vals, (rows + 1) * 4, err));
+	HY_TRY(hy_buf_reserve(&c->data, total, err));
+	out = (int32_t *)(void *)c->vals.data;
+	out[0] = 0;
+	for (size_t i = 0; i < rows; i++) {
+		if (valid[i >> 3] & (1u << (i & 7))) {
+			size_t l = (size_t)(doff[idx[i] + 1] - doff[idx[i]]);
+
+			if (l > 0)
+				memcpy(c->data.data + c->data.len, c->dict_data.data + doff[idx[i]],
+				       l);
+			c->data.len += l;
+		}
+		out[i + 1] = (int32_t)c->data.len;
+	}
+	if (c->data.data != NULL)
+		c->data.data[c->data.len] = 0;
+	return 0;
+}
+
 static int data_page(struct col *c, const struct hy__pq_page *pg, int64_t expected,
 		     struct hy_error *err)
 {
@@ -497,13 +612,18 @@ static int data_page(struct col *c, const struct hy__pq_page *pg, int64_t expect
 	uint8_t *dst = NULL;
 	int rc;
 
+	if (c->dict_mode) {
+		if (dict || p == 0)
+			return index_page(c, pg, expected, err);
+		HY_TRY(undict(c, err));
+	}
 	if ((int64_t)n > expected - at)
 		return hy_error_set(err, HY_EFORMAT,
 				    "the pages hold more than the row group's %lld rows",
 				    (long long)expected);
 	HY_TRY(grow_to(&c->valid, (size_t)((at + (int64_t)n + 7) / 8), err));
 	if (c->var) {
-		HY_TRY(grow_to(&c->vals, (size_t)(at + (int64_t)n + 1) * 4, err));
+		HY_TRY(extend_to(&c->vals, (size_t)(at + (int64_t)n + 1) * 4, err));
 		doff = scratch(&c->doff, (p + 1) * 4, err, &rc);
 		if (doff == NULL)
 			return rc;
@@ -511,7 +631,7 @@ static int data_page(struct col *c, const struct hy__pq_page *pg, int64_t expect
 		/* room for the dense values at any width the conversion goes through */
 		size_t w = c->ow > c->pw ? c->ow : c->pw;
 
-		HY_TRY(grow_to(&c->vals, (size_t)at * c->ow + n * w, err));
+		HY_TRY(extend_to(&c->vals, (size_t)at * c->ow + n * w, err));
 		/* NULL while nothing was ever needed (a first page of 0 values) */
 		dst = c->vals.data != NULL ? c->vals.data + (size_t)at * c->ow : NULL;
 	}
@@ -545,10 +665,7 @@ static int data_page(struct col *c, const struct hy__pq_page *pg, int64_t expect
 				memset(dst + c->ow * i, 0, c->ow);
 		}
 	}
-	for (size_t i = 0; i < n; i++)
-		if (def == NULL || def[i] == c->max_def)
-			c->valid.data[(size_t)(at + (int64_t)i) >> 3] |=
-				(uint8_t)(1u << ((size_t)(at + (int64_t)i) & 7));
+	set_valid(c, at, def, n);
 	c->rows += (int64_t)n;
 	c->nulls += (int64_t)(n - p);
 	if (!c->var)
@@ -569,6 +686,46 @@ static struct hy_rcbuf *adopt(struct hy_buf *b, size_t len)
 	return hy_rcbuf_adopt(p, (int64_t)len);
 }
 
+/* Dictionary output: int32 indices over a dictionary column that every
+ * batch sliced from this chunk shares. Takes over `validity`. */
+static int finish_dict(struct col *c, struct hy_rcbuf *validity, struct hy_error *err)
+{
+	static const struct hy_dtype i32 = {.id = HY_INT32};
+	struct hy_rcbuf *dv = NULL, *dd = NULL, *values = NULL;
+	struct hy_column *dict = NULL, *ind = NULL;
+	int rc;
+
+	if (c->dict_n == 0 || c->dict_vals.data == NULL) {
+		dv = hy_rcbuf_create(4); /* one offset, 0 */
+		dd = hy_rcbuf_create(0);
+	} else {
+		size_t dlen = c->dict_data.len;
+
+		dv = adopt(&c->dict_vals, (c->dict_n + 1) * 4);
+		dd = adopt(&c->dict_data, dlen);
+	}
+	values = adopt(&c->vals, (size_t)c->rows * 4);
+	if (dv == NULL || dd == NULL || values == NULL) {
+		hy_rcbuf_unref(validity);
+		hy_rcbuf_unref(dv);
+		hy_rcbuf_unref(dd);
+		hy_rcbuf_unref(values);
+		return hy_error_set(err, HY_ENOMEM, "out of memory finishing a column");
+	}
+	rc = hy_column_create(&c->type, (int64_t)c->dict_n, 0, NULL, dv, dd, &dict, err);
+	if (rc != 0) {
+		hy_rcbuf_unref(validity);
+		hy_rcbuf_unref(values);
+		return rc;
+	}
+	rc = hy_column_create(&i32, c->rows, c->nulls, validity, values, NULL, &ind, err);
+	if (rc == 0)
+		rc = hy_column_create_dictionary(ind, dict, &c->result, err);
+	hy_column_unref(ind);
+	hy_column_unref(dict);
+	return rc;
+}
+
 static int finish(struct col *c, struct hy_error *err)
 {
 	struct hy_rcbuf *validity = NULL, *values = NULL, *data = NULL;
@@ -581,6 +738,8 @@ static int finish(struct col *c, struct hy_error *err)
 		if (validity == NULL)
 			goto nomem;
 	}
+	if (c->dict_mode)
+		return finish_dict(c, validity, err);
 	if (c->conv == HY__PQ_CV_BOOL) {
 		values = hy_rcbuf_create((rows + 7) / 8);
 		if (values == NULL)
@@ -623,6 +782,7 @@ static int decode_chunk_inner(struct col *c, struct hy_error *err)
 	c->nulls = 0;
 	c->has_dict = false;
 	c->dict_n = 0;
+	c->dict_mode = c->want_dict;
 	hy_buf_clear(&c->vals);
 	hy_buf_clear(&c->data);
 	hy_buf_clear(&c->valid);
@@ -646,7 +806,7 @@ static int decode_chunk_inner(struct col *c, struct hy_error *err)
 				      err));
 		HY_TRY(hy_buf_reserve(&c->valid, rows / 8 + 1, err));
 	}
-	if (c->var)
+	if (c->var && !c->dict_mode)
 		HY_TRY(grow_to(&c->vals, 4, err)); /* offsets[0] = 0 */
 	if (c->pages_open) {
 		rc = hy__pq_pages_reopen(pr, r->src, r->md, c->rg, c->leaf, err);
@@ -810,6 +970,7 @@ static int add_column(struct hy_pq_reader *r, size_t leaf, struct hy_error *err)
 	}
 	c->var = hy_dtype_is_var_width(&c->type);
 	c->ow = c->type.id == HY_BOOL ? 1 : (size_t)hy_dtype_byte_width(&c->type);
+	c->want_dict = r->keep_dict && c->conv == HY__PQ_CV_BYTES;
 	col_bufs_init(c);
 	r->ncols++;
 	return 0;
@@ -854,6 +1015,7 @@ static int open_inner(struct hy_pq_reader *r, const struct hy_pq_reader_options 
 	r->max_rows = opts != NULL && opts->max_batch_rows > 0 ? opts->max_batch_rows
 							       : HY_PQ_DEFAULT_BATCH_ROWS;
 	r->verify_crc = opts != NULL && opts->verify_crc;
+	r->keep_dict = opts != NULL && opts->keep_dictionary;
 	r->pool = opts != NULL ? opts->pool : NULL;
 	want = md->num_leaves; /* a projection names each leaf at most once */
 	r->cols = hy_calloc(want + 1, sizeof(*r->cols));
