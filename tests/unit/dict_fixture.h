@@ -38,7 +38,8 @@ static inline struct hy_column *dfx_dictify(const struct hy_column *plain)
 			continue;
 		v = hy_column_get_bytes(plain, r);
 		for (k = 0; k < nd; k++)
-			if (seen[k].len == v.len && (v.len == 0 || memcmp(seen[k].ptr, v.ptr, v.len) == 0))
+			if (seen[k].len == v.len &&
+			    (v.len == 0 || memcmp(seen[k].ptr, v.ptr, v.len) == 0))
 				break;
 		if (k == nd)
 			seen[nd++] = v;

@@ -221,8 +221,9 @@ static int read_body(struct hy__pq_pages *pr, const struct hy_pq_page_header *h,
  * by `end`. Advances *p past them. */
 static int decode_levels(struct hy__pq_pages *pr, int encoding, bool v1, int max_level,
 			 const uint8_t **p, const uint8_t *end, int16_t *out, uint32_t n,
-			 struct hy_error *err)
+			 uint32_t *at_max, struct hy_error *err)
 {
+	uint32_t bad = 0, top = 0;
 	unsigned width = hy_pq_bit_width((uint64_t)max_level);
 	size_t len = (size_t)(end - *p), used = 0;
 	uint32_t *tmp;
@@ -245,12 +246,16 @@ static int decode_levels(struct hy__pq_pages *pr, int encoding, bool v1, int max
 		return HY__PQ_FAIL(err, HY_EUNSUPPORTED, "level encoding %s (%d)",
 				   hy_pq_encoding_name(encoding), encoding);
 	}
+	/* one pass: check, narrow, and count the levels at the maximum (the
+	 * present values, for definition levels) */
 	for (uint32_t i = 0; i < n; i++) {
-		if (tmp[i] > (uint32_t)max_level)
-			return page_fail(pr, HY_EFORMAT, err,
-					 "a level exceeds the column's maximum");
+		bad |= tmp[i] > (uint32_t)max_level;
+		top += tmp[i] == (uint32_t)max_level;
 		out[i] = (int16_t)tmp[i];
 	}
+	if (bad)
+		return page_fail(pr, HY_EFORMAT, err, "a level exceeds the column's maximum");
+	*at_max = top;
 	return 0;
 }
 
@@ -277,8 +282,10 @@ static int levels(struct hy__pq_pages *pr, struct hy__pq_page *pg, const uint8_t
 	if (max_rep > 0) {
 		const uint8_t *lend = v2 ? *p + h->data_v2.repetition_levels_byte_length : end;
 
+		uint32_t unused;
+
 		HY_TRY(decode_levels(pr, v2 ? HY_PQ_ENC_RLE : h->data.repetition_level_encoding,
-				     !v2, max_rep, p, lend, rep, n, err));
+				     !v2, max_rep, p, lend, rep, n, &unused, err));
 		if (v2)
 			*p = lend;
 		if (n > 0 && rep[0] != 0 && (v2 || pr->has_offset_index))
@@ -292,12 +299,9 @@ static int levels(struct hy__pq_pages *pr, struct hy__pq_page *pg, const uint8_t
 		const uint8_t *lend = v2 ? *p + h->data_v2.definition_levels_byte_length : end;
 
 		HY_TRY(decode_levels(pr, v2 ? HY_PQ_ENC_RLE : h->data.definition_level_encoding,
-				     !v2, max_def, p, lend, def, n, err));
+				     !v2, max_def, p, lend, def, n, &pg->num_present, err));
 		if (v2)
 			*p = lend;
-		pg->num_present = 0;
-		for (uint32_t i = 0; i < n; i++)
-			pg->num_present += def[i] == max_def;
 	} else if (v2) {
 		*p += h->data_v2.definition_levels_byte_length;
 	}
