@@ -510,6 +510,7 @@ static void test_dictionary_output_fallback(void **state)
 	struct hy_pq_source src;
 	struct hy_pq_reader *r = NULL;
 	struct hy_pq_reader_options ro = {.keep_dictionary = true, .max_batch_rows = 1000};
+	struct hy_pool *pool = NULL;
 	struct hy_error err = {0};
 	struct hy_buf file;
 	const int rows = 3000;
@@ -569,42 +570,97 @@ static void test_dictionary_output_fallback(void **state)
 		}
 		assert_true(dict_pages > 0);
 		assert_true(plain_pages > 0);
+		assert_int_equal(hy_pq_reader_metadata(r)->num_row_groups, 2);
 	}
-	for (;;) {
+	/* serially, then on a pool (the second row group decoded while the
+	 * first one's batches are read) */
+	assert_int_equal(hy_pool_create(&pool, 2, "pqtest", &err), 0);
+	for (int pass = 0; pass < 2; pass++, row = 0) {
+		if (pass == 1) {
+			hy_pq_reader_close(r);
+			ro.pool = pool;
+			assert_int_equal(hy_pq_reader_open(&r, &src, &ro, &err), 0);
+		}
+		for (;;) {
+			struct hy_batch *b = NULL;
+
+			assert_int_equal(hy_pq_reader_next_batch(r, &b, &err), 0);
+			if (b == NULL)
+				break;
+			assert_null(b->cols[0]->dictionary);     /* fell back: plain */
+			assert_non_null(b->cols[1]->dictionary); /* stayed a dictionary */
+			assert_non_null(b->cols[2]->dictionary); /* all null: empty dictionary */
+			assert_int_equal(b->cols[2]->dictionary->length, 0);
+			assert_int_equal(b->cols[2]->null_count, b->nrows);
+			for (int64_t i = 0; i < b->nrows; i++, row++) {
+				int n = snprintf(t, sizeof(t), "value-%lld",
+						 (long long)(row < 200 ? row % 20 : row));
+				static const char *const few[] = {"a", "bb", "ccc"};
+				struct hy_str v;
+
+				assert_int_equal(hy_column_is_null(b->cols[0], i), row % 5 == 2);
+				if (row % 5 != 2) {
+					v = hy_column_get_bytes(b->cols[0], i);
+					assert_int_equal(v.len, n);
+					assert_memory_equal(v.ptr, t, (size_t)n);
+				}
+				assert_int_equal(hy_column_is_null(b->cols[1], i), row % 4 == 1);
+				if (row % 4 != 1) {
+					v = hy_column_get_bytes(b->cols[1], i);
+					assert_int_equal(v.len, strlen(few[row % 3]));
+					assert_memory_equal(v.ptr, few[row % 3], v.len);
+				}
+				assert_true(hy_column_is_null(b->cols[2], i));
+			}
+			hy_batch_unref(b);
+		}
+		assert_int_equal(row, rows);
+	}
+	hy_pq_reader_close(r);
+
+	/* on a pool: closed while the next row group is being decoded */
+	assert_int_equal(hy_pq_reader_open(&r, &src, &ro, &err), 0);
+	{
 		struct hy_batch *b = NULL;
 
 		assert_int_equal(hy_pq_reader_next_batch(r, &b, &err), 0);
-		if (b == NULL)
-			break;
-		assert_null(b->cols[0]->dictionary);     /* fell back: plain */
-		assert_non_null(b->cols[1]->dictionary); /* stayed a dictionary */
-		assert_non_null(b->cols[2]->dictionary); /* all null: empty dictionary */
-		assert_int_equal(b->cols[2]->dictionary->length, 0);
-		assert_int_equal(b->cols[2]->null_count, b->nrows);
-		for (int64_t i = 0; i < b->nrows; i++, row++) {
-			int n = snprintf(t, sizeof(t), "value-%lld",
-					 (long long)(row < 200 ? row % 20 : row));
-			static const char *const few[] = {"a", "bb", "ccc"};
-			struct hy_str v;
-
-			assert_int_equal(hy_column_is_null(b->cols[0], i), row % 5 == 2);
-			if (row % 5 != 2) {
-				v = hy_column_get_bytes(b->cols[0], i);
-				assert_int_equal(v.len, n);
-				assert_memory_equal(v.ptr, t, (size_t)n);
-			}
-			assert_int_equal(hy_column_is_null(b->cols[1], i), row % 4 == 1);
-			if (row % 4 != 1) {
-				v = hy_column_get_bytes(b->cols[1], i);
-				assert_int_equal(v.len, strlen(few[row % 3]));
-				assert_memory_equal(v.ptr, few[row % 3], v.len);
-			}
-			assert_true(hy_column_is_null(b->cols[2], i));
-		}
+		assert_int_equal(b->nrows, 1000);
 		hy_batch_unref(b);
 	}
-	assert_int_equal(row, rows);
 	hy_pq_reader_close(r);
+
+	/* on a pool: a broken second row group fails when the reader gets to
+	 * it, after every row of the first */
+	{
+		const struct hy_pq_metadata *md;
+		int64_t at;
+
+		assert_int_equal(hy_pq_reader_open(&r, &src, &ro, &err), 0);
+		md = hy_pq_reader_metadata(r);
+		at = md->row_groups[1].columns[1].meta.has_dictionary_page_offset
+			     ? md->row_groups[1].columns[1].meta.dictionary_page_offset
+			     : md->row_groups[1].columns[1].meta.data_page_offset;
+		hy_pq_reader_close(r);
+		memset(file.data + at, 0xff, 8); /* the page header */
+		assert_int_equal(hy_pq_reader_open(&r, &src, &ro, &err), 0);
+		row = 0;
+		for (;;) {
+			struct hy_batch *b = NULL;
+			int rc = hy_pq_reader_next_batch(r, &b, &err);
+
+			if (rc != 0) {
+				assert_int_equal(rc, HY_EFORMAT);
+				assert_non_null(strstr(err.msg, "row group 1, column few"));
+				break;
+			}
+			assert_non_null(b);
+			row += b->nrows;
+			hy_batch_unref(b);
+		}
+		assert_int_equal(row, 1500);
+		hy_pq_reader_close(r);
+	}
+	hy_pool_destroy(pool);
 	hy_buf_reset(&file);
 	hy_batch_unref(batch);
 	for (int c = 0; c < 3; c++) {

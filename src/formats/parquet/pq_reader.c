@@ -60,8 +60,18 @@ struct hy_pq_reader {
 	const struct hy_pq_source *src;
 	struct hy_pq_metadata *md;
 	struct hy_schema *schema;
+	/* Two sets of columns when decoding on a pool: batches are cut from
+	 * cols (= slots[cur]) while the next row group is decoded into the
+	 * other set (prefetch); serially only slots[0]. */
 	struct col *cols;
+	struct col *slots[2];
+	int cur;
 	size_t ncols;
+	bool pending; /* a prefetch is in flight in slots[1 - cur] */
+	size_t pending_rg;
+	int pending_rc; /* a failure to submit it */
+	struct hy_pool_group group;
+	struct hy_error pending_err;
 	int64_t max_rows;
 	bool verify_crc;
 	bool keep_dict;
@@ -891,27 +901,51 @@ static int decode_chunk(void *arg, struct hy_error *err)
 
 /* ---- row groups and batches ---- */
 
-static void drop_columns(struct hy_pq_reader *r)
+static void drop_slot(struct hy_pq_reader *r, struct col *cols)
 {
+	if (cols == NULL)
+		return;
 	for (size_t i = 0; i < r->ncols; i++) {
-		hy_column_unref(r->cols[i].result);
-		r->cols[i].result = NULL;
+		hy_column_unref(cols[i].result);
+		cols[i].result = NULL;
 	}
 }
 
-static int load_row_group(struct hy_pq_reader *r, size_t rg, struct hy_error *err)
+static void drop_columns(struct hy_pq_reader *r)
+{
+	drop_slot(r, r->slots[0]);
+	drop_slot(r, r->slots[1]);
+}
+
+/* The next row group with rows (r->next_rg moves past it), or SIZE_MAX. */
+static size_t next_row_group(struct hy_pq_reader *r)
+{
+	while (r->next_rg < r->md->num_row_groups)
+		if (r->md->row_groups[r->next_rg++].num_rows != 0)
+			return r->next_rg - 1;
+	return SIZE_MAX;
+}
+
+static int check_rows(const struct hy_pq_reader *r, size_t rg, struct hy_error *err)
 {
 	int64_t rows = r->md->row_groups[rg].num_rows;
 
-	drop_columns(r);
 	if (rows < 0 || rows > HY_MAX_COLUMN_ROWS)
 		return hy_error_set(err, HY_ELIMIT, "parquet: row group %zu has %lld rows", rg,
 				    (long long)rows);
+	return 0;
+}
+
+/* Decodes row group rg into `cols` now: serially, or on the pool and waits. */
+static int load_row_group(struct hy_pq_reader *r, struct col *cols, size_t rg, struct hy_error *err)
+{
+	drop_slot(r, cols);
+	HY_TRY(check_rows(r, rg, err));
 	for (size_t i = 0; i < r->ncols; i++)
-		r->cols[i].rg = rg;
+		cols[i].rg = rg;
 	if (r->pool == NULL || r->ncols < 2) {
 		for (size_t i = 0; i < r->ncols; i++)
-			HY_TRY(decode_chunk(&r->cols[i], err));
+			HY_TRY(decode_chunk(&cols[i], err));
 	} else {
 		struct hy_pool_group g;
 		int rc = 0;
@@ -921,18 +955,83 @@ static int load_row_group(struct hy_pq_reader *r, size_t rg, struct hy_error *er
 
 		hy_pool_group_init(&g, r->pool, HY_POOL_GROUP_CANCEL_ON_ERROR);
 		for (size_t i = 0; i < r->ncols && rc == 0; i++)
-			rc = hy_pool_submit(r->pool, &g, decode_chunk, &r->cols[i], err);
+			rc = hy_pool_submit(r->pool, &g, decode_chunk, &cols[i], err);
 		/* always wait: submitted tasks use the columns */
 		wrc = hy_pool_group_wait(&g, rc == 0 ? err : &ignored);
 		if (rc == 0)
 			rc = wrc;
 		if (rc != 0) {
-			drop_columns(r);
+			drop_slot(r, cols);
 			return rc;
 		}
 	}
-	r->rg_rows = rows;
+	return 0;
+}
+
+/* Starts decoding the next row group with rows into the other set of
+ * columns, on the pool, while the caller consumes the current one. Its
+ * failure is kept for when the reader gets to it. */
+static void prefetch(struct hy_pq_reader *r)
+{
+	struct col *cols = r->slots[1 - r->cur];
+	size_t rg;
+
+	if (r->pool == NULL || r->ncols < 2 || cols == NULL || (rg = next_row_group(r)) == SIZE_MAX)
+		return;
+	drop_slot(r, cols);
+	memset(&r->pending_err, 0, sizeof(r->pending_err));
+	r->pending = true;
+	r->pending_rg = rg;
+	r->pending_rc = check_rows(r, rg, &r->pending_err);
+	hy_pool_group_init(&r->group, r->pool, HY_POOL_GROUP_CANCEL_ON_ERROR);
+	for (size_t i = 0; i < r->ncols && r->pending_rc == 0; i++) {
+		cols[i].rg = rg;
+		r->pending_rc =
+			hy_pool_submit(r->pool, &r->group, decode_chunk, &cols[i], &r->pending_err);
+	}
+}
+
+/* Waits for the prefetch in flight; its first failure, or 0. */
+static int wait_prefetch(struct hy_pq_reader *r)
+{
+	struct hy_error ignored = {0};
+	int rc;
+
+	r->pending = false;
+	rc = hy_pool_group_wait(&r->group, r->pending_rc == 0 ? &r->pending_err : &ignored);
+	return r->pending_rc != 0 ? r->pending_rc : rc;
+}
+
+/* Makes the next row group with rows current; *end when there is none. */
+static int advance(struct hy_pq_reader *r, bool *end, struct hy_error *err)
+{
+	size_t rg;
+
+	*end = false;
+	if (r->pending) {
+		int rc = wait_prefetch(r);
+
+		drop_slot(r, r->cols);
+		if (rc != 0) {
+			drop_slot(r, r->slots[1 - r->cur]);
+			hy_error_set(err, rc, "%s", r->pending_err.msg);
+			return rc;
+		}
+		r->cur = 1 - r->cur;
+		r->cols = r->slots[r->cur];
+		rg = r->pending_rg;
+	} else {
+		rg = next_row_group(r);
+		if (rg == SIZE_MAX) {
+			drop_columns(r);
+			*end = true;
+			return 0;
+		}
+		HY_TRY(load_row_group(r, r->cols, rg, err));
+	}
+	r->rg_rows = r->md->row_groups[rg].num_rows;
 	r->rg_pos = 0;
+	prefetch(r);
 	return 0;
 }
 
@@ -944,17 +1043,13 @@ int hy_pq_reader_next_batch(struct hy_pq_reader *r, struct hy_batch **out, struc
 
 	*out = NULL;
 	while (r->rg_pos >= r->rg_rows) {
-		if (r->next_rg >= r->md->num_row_groups) {
-			drop_columns(r);
-			return 0;
-		}
+		bool end = false;
+
 		r->rg_rows = 0;
 		r->rg_pos = 0;
-		if (r->md->row_groups[r->next_rg].num_rows == 0) { /* nothing to decode */
-			r->next_rg++;
-			continue;
-		}
-		HY_TRY(load_row_group(r, r->next_rg++, err));
+		HY_TRY(advance(r, &end, err));
+		if (end)
+			return 0;
 	}
 	n = r->rg_rows - r->rg_pos;
 	if (n > r->max_rows)
@@ -1054,7 +1149,7 @@ static int open_inner(struct hy_pq_reader *r, const struct hy_pq_reader_options 
 	r->keep_dict = opts != NULL && opts->keep_dictionary;
 	r->pool = opts != NULL ? opts->pool : NULL;
 	want = md->num_leaves; /* a projection names each leaf at most once */
-	r->cols = hy_calloc(want + 1, sizeof(*r->cols));
+	r->cols = r->slots[0] = hy_calloc(want + 1, sizeof(*r->cols));
 	if (r->cols == NULL)
 		return hy_error_set(err, HY_ENOMEM, "out of memory for the reader");
 	if (opts != NULL && opts->num_columns > 0) {
@@ -1084,6 +1179,13 @@ static int open_inner(struct hy_pq_reader *r, const struct hy_pq_reader_options 
 	} else {
 		for (size_t k = 0; k < md->num_leaves; k++)
 			HY_TRY(add_column(r, k, err));
+	}
+	if (r->pool != NULL && r->ncols >= 2) {
+		/* the prefetch set: the same columns, no buffers yet */
+		r->slots[1] = hy_calloc(r->ncols, sizeof(*r->cols));
+		if (r->slots[1] == NULL)
+			return hy_error_set(err, HY_ENOMEM, "out of memory for the reader");
+		memcpy(r->slots[1], r->slots[0], r->ncols * sizeof(*r->cols));
 	}
 	return build_schema(r, err);
 }
@@ -1149,10 +1251,18 @@ void hy_pq_reader_close(struct hy_pq_reader *r)
 {
 	if (r == NULL)
 		return;
+	if (r->pending) {
+		/* its tasks use the columns: let them finish */
+		int rc = wait_prefetch(r);
+
+		(void)rc; /* a failure of a row group nobody reads */
+	}
 	drop_columns(r);
-	for (size_t i = 0; i < r->ncols; i++)
-		col_bufs_reset(&r->cols[i]);
-	hy_free(r->cols);
+	for (int k = 0; k < 2; k++) {
+		for (size_t i = 0; r->slots[k] != NULL && i < r->ncols; i++)
+			col_bufs_reset(&r->slots[k][i]);
+		hy_free(r->slots[k]);
+	}
 	hy_schema_unref(r->schema);
 	hy_pq_metadata_destroy(r->md);
 	if (r->owns_src)
