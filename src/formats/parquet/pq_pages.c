@@ -3,7 +3,8 @@
  * and data pages split into repetition levels, definition levels and the
  * values section (checklist §5).
  *
- * Buffers are owned by the reader and reused from page to page; a page
+ * Buffers are owned by the reader and reused from page to page (and from
+ * chunk to chunk through hy__pq_pages_reopen); a page
  * returned by hy__pq_pages_next() stays valid until the next call. */
 #include <stdlib.h>
 #include <string.h>

@@ -10,7 +10,14 @@
  * forwards for byte arrays), and the validity bits set. Dictionary pages are
  * converted once into the same storage and indices gather from them, so a
  * chunk that falls back from dictionary to PLAIN mid-way needs nothing
- * special, and every column comes out plain (no dictionary form). */
+ * special. With keep_dictionary, string/binary chunks whose pages are all
+ * dictionary-encoded keep the indices instead and come out in dictionary
+ * form; a fallback converts the rows so far and goes on plain.
+ *
+ * Buffers: the column's output buffers are handed to the batches (new
+ * memory per chunk); page and decode scratch is kept per column from chunk
+ * to chunk. With a pool the next row group is decoded into a second set of
+ * columns while the current one is consumed. */
 #include <math.h>
 #include <string.h>
 
