@@ -426,8 +426,12 @@ static int produce(struct col *c, int enc, const uint8_t *p, size_t len, size_t 
 	uint8_t *phys;
 	int rc;
 
+	/* each storage always has its buffers; the checks say so to the analyzer */
 	if (c->conv == HY__PQ_CV_BYTES)
-		return decode_var(c, enc, p, len, n, off, data, err);
+		return off == NULL ? hy_error_set(err, HY_ESTATE, "parquet: no offsets buffer")
+				   : decode_var(c, enc, p, len, n, off, data, err);
+	if (dst == NULL)
+		return hy_error_set(err, HY_ESTATE, "parquet: no buffer for %zu values", n);
 	if (c->ptype == HY_PQ_BYTE_ARRAY) { /* decimals */
 		int32_t *o = scratch(&c->doff, (n + 1) * 4, err, &rc);
 
@@ -490,6 +494,8 @@ static int gather(struct col *c, const struct hy__pq_page *pg, size_t n, uint8_t
 		return rc;
 	HY_TRY(hy_pq_dict_indices_decode(pg->values, pg->values_len, n, c->dict_n, idx, err));
 	if (!c->var) {
+		if (dst == NULL) /* fixed storage always has its buffer */
+			return hy_error_set(err, HY_ESTATE, "parquet: no buffer for %zu values", n);
 		for (size_t i = 0; i < n; i++)
 			copy_value(dst + c->ow * i, c->dict_vals.data + c->ow * idx[i], c->ow);
 		return 0;
