@@ -571,8 +571,7 @@ static void test_dictionary_form_binds(void **state)
 				   "(SELECT b FROM d ORDER BY rowid)"),
 			    "X'00F0',X'00F1',X'00F0',NULL,X'00F0'");
 	sqlite3_close(db);
-	hy_batch_unref(batch);
-	hy_batch_unref(plain);
+	hy_batch_unref(plain); /* run() took `batch` */
 	rm_tree(dir);
 }
 
