@@ -413,6 +413,11 @@ struct hy_pq_reader_options {
 	size_t num_columns;         /* 0 = every leaf, in file order */
 	int64_t max_batch_rows;     /* <= 0: HY_PQ_DEFAULT_BATCH_ROWS */
 	bool verify_crc;            /* check page CRCs when present */
+	/* string/binary chunks whose pages are all dictionary-encoded come out in
+	 * hygge's dictionary form (int32 indices + a plain dictionary column that
+	 * every batch of the chunk shares); a chunk that falls back to PLAIN
+	 * mid-way comes out plain. false: every column plain. */
+	bool keep_dictionary;
 	struct hy_pool
 		*pool; /* decode the column chunks of a row group in parallel; NULL = serial */
 };

@@ -362,6 +362,7 @@ static int print_head(const char *file, const struct hy_pq_metadata *md, long he
 	o.columns = cols;
 	o.num_columns = shown;
 	o.max_batch_rows = head;
+	o.keep_dictionary = true; /* cells come from hy_column_get_bytes */
 	rc = hy_pq_reader_open_file(&r, file, &o, &err);
 	cells = rc == 0 ? hy_calloc((size_t)(head + 1) * shown, sizeof(*cells)) : NULL;
 	if (rc == 0 && cells == NULL)

@@ -139,7 +139,13 @@ int hy__local_pq_available(struct hy_error *err)
 int hy__local_pq_open(struct hy_pq_reader **out, const char *path, int64_t batch_size,
 		      struct hy_pool *pool, struct hy_error *err)
 {
-	struct hy_pq_reader_options o = {.max_batch_rows = batch_size, .pool = pool};
+	/* Dictionary-encoded string chunks stay in dictionary form: no gather
+	 * of every row's bytes in the reader, and the parquet writer can reuse
+	 * the indices. Every consumer of batches reads them (through
+	 * hy_column_get_bytes, hy_builder_append_column or the dictionary
+	 * itself); tests/unit/dict_fixture.h feeds each one such batches. */
+	struct hy_pq_reader_options o = {
+		.max_batch_rows = batch_size, .pool = pool, .keep_dictionary = true};
 
 	return hy_pq_reader_open_file(out, path, &o, err);
 }

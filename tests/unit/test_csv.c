@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "batch_fixture.h"
+#include "dict_fixture.h"
 #include "hy_test.h"
 #include "hygge/formats.h"
 
@@ -595,6 +596,43 @@ static void test_writer_quoting_and_rendering(void **state)
 	hy_csv_reader_close(r);
 }
 
+/* String/binary columns in dictionary form (the Parquet reader's
+ * keep_dictionary output) are written as their values: the exact text of a
+ * small batch, and the fixture batch written the same as in plain form. */
+static void test_writer_dictionary_form(void **state)
+{
+	const char *in = "s,f,n\n\"a,b\",0.1,1\n\"q\"\"\",1e300,\n\"\",2.0,3\n"
+			 "\"l\r\nf\",-0.0,4\n\" sp \",123456789.125,5\n,7,8\n";
+	struct hy_error err = {0};
+	struct hy_csv_reader *r;
+	struct hy_batch *b, *d;
+	char *out, *plain;
+
+	(void)state;
+	assert_int_equal(hy_csv_reader_open_mem(&r, in, strlen(in), "t.csv", NULL, NULL, &err), 0);
+	assert_int_equal(hy_csv_reader_next_batch(r, 100, &b, &err), 0);
+	d = dfx_batch(b);
+	assert_int_equal(dfx_count(d), 1);
+	out = write_to_text(d, NULL, &err);
+	assert_string_equal(out, "s,f,n\n\"a,b\",0.1,1\n\"q\"\"\",1e+300,\n\"\",2.0,3\n"
+				 "\"l\r\nf\",-0.0,4\n sp ,123456789.125,5\n,7.0,8\n");
+	free(out);
+	hy_batch_unref(d);
+	hy_batch_unref(b);
+	hy_csv_reader_close(r);
+
+	assert_int_equal(fx_batch(0, FX_ROWS, &b, &err), 0);
+	d = dfx_batch(b);
+	assert_int_equal(dfx_count(d), 2);
+	plain = write_to_text(b, NULL, &err);
+	out = write_to_text(d, NULL, &err);
+	assert_string_equal(out, plain);
+	free(out);
+	free(plain);
+	hy_batch_unref(d);
+	hy_batch_unref(b);
+}
+
 static void test_writer_fixture_round_trip(void **state)
 {
 	struct hy_fmt_override ov[FX_NCOLS];
@@ -754,6 +792,7 @@ static void test_alloc_failures(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_writer_dictionary_form),
 	cmocka_unit_test(test_rfc4180_cases),
 	cmocka_unit_test(test_bom_crlf_and_no_final_newline),
 	cmocka_unit_test(test_block_boundaries),

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "batch_fixture.h"
+#include "dict_fixture.h"
 #include "hy_test.h"
 #include "hygge/formats.h"
 
@@ -284,6 +285,48 @@ static void test_writer_escaping(void **state)
 	hy_ndjson_reader_close(r);
 }
 
+/* String/binary columns in dictionary form (the Parquet reader's
+ * keep_dictionary output) are written as their values: the exact text of a
+ * small batch, and the fixture batch written the same as in plain form. */
+static void test_writer_dictionary_form(void **state)
+{
+	const char *in =
+		"{\"s\":\"q\\\" b\\\\ \\n\\t\\r\\u0001 é\",\"f\":0.1,\"k\\\"ey\":1}\n"
+		"{\"s\":\"\",\"f\":1e300,\"k\\\"ey\":null}\n{\"s\":null,\"f\":2,\"k\\\"ey\":3}\n"
+		"{\"s\":\"\",\"f\":3,\"k\\\"ey\":4}\n";
+	struct hy_error err = {0};
+	struct hy_ndjson_reader *r;
+	struct hy_batch *b, *d;
+	char *out, *plain;
+
+	(void)state;
+	assert_int_equal(hy_ndjson_reader_open_mem(&r, in, strlen(in), "t", NULL, NULL, &err), 0);
+	assert_int_equal(hy_ndjson_reader_next_batch(r, 10, &b, &err), 0);
+	d = dfx_batch(b);
+	assert_int_equal(dfx_count(d), 1);
+	out = write_to_text(d, &err);
+	assert_string_equal(out,
+			    "{\"s\":\"q\\\" b\\\\ \\n\\t\\r\\u0001 é\",\"f\":0.1,\"k\\\"ey\":1}\n"
+			    "{\"s\":\"\",\"f\":1e+300,\"k\\\"ey\":null}\n"
+			    "{\"s\":null,\"f\":2.0,\"k\\\"ey\":3}\n"
+			    "{\"s\":\"\",\"f\":3.0,\"k\\\"ey\":4}\n");
+	free(out);
+	hy_batch_unref(d);
+	hy_batch_unref(b);
+	hy_ndjson_reader_close(r);
+
+	assert_int_equal(fx_batch(0, FX_ROWS, &b, &err), 0);
+	d = dfx_batch(b);
+	assert_int_equal(dfx_count(d), 2);
+	plain = write_to_text(b, &err);
+	out = write_to_text(d, &err);
+	assert_string_equal(out, plain);
+	free(out);
+	free(plain);
+	hy_batch_unref(d);
+	hy_batch_unref(b);
+}
+
 /* Columns the NDJSON reader cannot bring back to their own type: null
  * (no values), binary/fixed/uuid (hex or text strings), duration (a
  * number), uint64 (jansson's integers stop at INT64_MAX). */
@@ -440,6 +483,7 @@ static void test_scanner_refuses(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_writer_dictionary_form),
 	cmocka_unit_test(test_scanner_refuses),
 	cmocka_unit_test(test_inference_nested_missing_blank),
 	cmocka_unit_test(test_keys_after_sample_are_ignored),

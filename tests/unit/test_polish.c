@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dict_fixture.h"
 #include "hy_test.h"
 #include "hygge/batch.h"
 #include "hygge/cfgtypes.h"
@@ -407,6 +408,34 @@ static void test_hash_source_matching_and_skips(void **state)
 	hy_batch_unref(in);
 }
 
+/* A string column in dictionary form (the Parquet reader's keep_dictionary
+ * output) hashes as its values, and passes through renamed with its values. */
+static void test_dictionary_form_input(void **state)
+{
+	struct hy_batch *plain = id_name_batch("id", "Name"), *in = dfx_batch(plain), *out;
+	struct warnings w = {0};
+
+	(void)state;
+	assert_int_equal(dfx_count(in), 1);
+	out = polish_with("columns: {case: snake}\n"
+			  "hash_ids: [{name: row_hash, from_columns: [id, name]}]",
+			  in, &w);
+	assert_int_equal(w.n, 0);
+	assert_string_equal(field_name(out, 0), "row_hash");
+	assert_string_equal(field_name(out, 2), "name");
+	assert_str_at(out->cols[0], 0, SHA_1_A);
+	assert_str_at(out->cols[0], 1, SHA_2_B);
+	assert_str_at(out->cols[0], 2, SHA_EMPTY); /* null id */
+	assert_str_at(out->cols[0], 3, SHA_EMPTY); /* null name */
+	assert_str_at(out->cols[2], 0, "a");
+	assert_str_at(out->cols[2], 1, "b");
+	assert_str_at(out->cols[2], 2, "c");
+	assert_true(hy_column_is_null(out->cols[2], 3));
+	hy_batch_unref(out);
+	hy_batch_unref(in);
+	hy_batch_unref(plain);
+}
+
 /* ---- constants and timestamps ---- */
 
 static void test_constants_and_row_marker(void **state)
@@ -676,6 +705,7 @@ static void test_under_alloc_failure(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_dictionary_form_input),
 	cmocka_unit_test(test_word_splitting),
 	cmocka_unit_test(test_case_rules),
 	cmocka_unit_test(test_remove_special_and_spaces),

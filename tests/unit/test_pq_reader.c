@@ -7,6 +7,7 @@
 #include "hy_test.h"
 #include "hygge/batch.h"
 #include "hygge/parquet.h"
+#include "hygge/parquet_writer.h"
 #include "hygge/pool.h"
 #include "hygge/types.h"
 #include "pq_render.h"
@@ -19,19 +20,25 @@ static struct hy_pq_reader *open_ok(const char *name, const struct hy_pq_reader_
 	struct hy_error err = {0};
 	char path[512];
 
-	snprintf(path, sizeof(path), "%s%s", DATA, name);
+	/* a name with a directory is a fixture of tests/data/ */
+	snprintf(path, sizeof(path), "%s%s",
+		 strchr(name, '/') != NULL ? HY_TEST_DATA_DIR "/" : DATA, name);
 	if (hy_pq_reader_open_file(&r, path, o, &err) != 0)
 		fail_msg("%s: %s", name, err.msg);
 	return r;
 }
 
-/* Digest of column `c` over the whole file, batches of at most max_rows. */
-static void digest(const char *name, const char *column, int64_t max_rows, struct hy_pool *pool,
-		   struct pqr_digest *d)
+/* Digest of column `c` over the whole file, batches of at most max_rows,
+ * with keep_dictionary as `dict`. */
+static void digest_opt(const char *name, const char *column, int64_t max_rows, struct hy_pool *pool,
+		       bool dict, struct pqr_digest *d)
 {
 	const char *cols[1] = {column};
-	struct hy_pq_reader_options o = {
-		.columns = cols, .num_columns = 1, .max_batch_rows = max_rows, .pool = pool};
+	struct hy_pq_reader_options o = {.columns = cols,
+					 .num_columns = 1,
+					 .max_batch_rows = max_rows,
+					 .pool = pool,
+					 .keep_dictionary = dict};
 	struct hy_pq_reader *r = open_ok(name, &o);
 	struct hy_error err = {0};
 
@@ -49,6 +56,12 @@ static void digest(const char *name, const char *column, int64_t max_rows, struc
 	}
 	pqr_end(d);
 	hy_pq_reader_close(r);
+}
+
+static void digest(const char *name, const char *column, int64_t max_rows, struct hy_pool *pool,
+		   struct pqr_digest *d)
+{
+	digest_opt(name, column, max_rows, pool, false, d);
 }
 
 /* The checksums of parquet.md section 16, agreed by DuckDB, hyparquet and
@@ -343,21 +356,27 @@ static void test_alloc_failure(void **state)
 	int rc;
 
 	(void)state;
-	HY_FOR_EACH_ALLOC_FAILURE(rc, {
-		struct hy_pq_reader *r = NULL;
-		struct hy_error err = {0};
+	/* plain output, then dictionary output */
+	for (int dict = 0; dict < 2; dict++) {
+		struct hy_pq_reader_options o = {.keep_dictionary = dict == 1};
 
-		rc = hy_pq_reader_open_file(&r, DATA "alltypes_dictionary.parquet", NULL, &err);
-		while (rc == 0) {
-			struct hy_batch *b = NULL;
+		HY_FOR_EACH_ALLOC_FAILURE(rc, {
+			struct hy_pq_reader *r = NULL;
+			struct hy_error err = {0};
 
-			rc = hy_pq_reader_next_batch(r, &b, &err);
-			if (b == NULL)
-				break;
-			hy_batch_unref(b);
-		}
-		hy_pq_reader_close(r);
-	});
+			rc = hy_pq_reader_open_file(&r, DATA "alltypes_dictionary.parquet", &o,
+						    &err);
+			while (rc == 0) {
+				struct hy_batch *b = NULL;
+
+				rc = hy_pq_reader_next_batch(r, &b, &err);
+				if (b == NULL)
+					break;
+				hy_batch_unref(b);
+			}
+			hy_pq_reader_close(r);
+		});
+	}
 }
 
 /* Fixtures of tests/oracle/fixtures.mjs: a file with no row group, and a
@@ -401,10 +420,271 @@ static void test_fixtures(void **state)
 	hy_pq_reader_close(r);
 }
 
+/* keep_dictionary: the same values as plain output, over dictionary-encoded,
+ * v2, tiny-page and non-dictionary chunks, serial and on a pool. */
+static void test_dictionary_output_corpus(void **state)
+{
+	static const struct {
+		const char *file, *col;
+	} cases[] = {
+		{"alltypes_dictionary.parquet", "string_col"},
+		{"alltypes_dictionary.parquet", "date_string_col"},
+		{"alltypes_tiny_pages.parquet", "string_col"},
+		{"datapage_v2.snappy.parquet", "a"},
+		{"rle-dict-snappy-checksum.parquet", "binary_field"},
+		{"plain-dict-uncompressed-checksum.parquet", "binary_field"},
+		{"delta_byte_array.parquet", "c_first_name"},
+		{"delta_encoding_optional_column.parquet", "c_last_name"},
+		{"alltypes_tiny_pages_plain.parquet", "string_col"},
+		/* arrow-rs: a dictionary, then DELTA_BYTE_ARRAY (v2) / PLAIN (v1) */
+		{"pq_fixtures/dict_fallback.parquet", "name"},
+		{"pq_fixtures/dict_fallback_v1.parquet", "name"},
+	};
+	struct hy_pool *pool = NULL;
+	struct hy_error err = {0};
+
+	(void)state;
+	assert_int_equal(hy_pool_create(&pool, 2, "pqtest", &err), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pqr_digest a, b, c;
+
+		digest_opt(cases[i].file, cases[i].col, 0, NULL, false, &a);
+		digest_opt(cases[i].file, cases[i].col, 0, NULL, true, &b);
+		digest_opt(cases[i].file, cases[i].col, 7, pool, true, &c);
+		assert_string_equal(a.hex, b.hex);
+		assert_string_equal(a.hex, c.hex);
+		assert_int_equal(a.rows, b.rows);
+		assert_int_equal(a.nonnull, c.nonnull);
+	}
+	hy_pool_destroy(pool);
+
+	{
+		/* the form: dictionary-encoded chunks give the dictionary form, every
+		 * batch of a row group sharing one dictionary; DELTA chunks plain */
+		const char *cols[] = {"string_col", "int_col"};
+		struct hy_pq_reader_options o = {.columns = cols,
+						 .num_columns = 2,
+						 .max_batch_rows = 3,
+						 .keep_dictionary = true};
+		struct hy_pq_reader *r = open_ok("alltypes_tiny_pages.parquet", &o);
+		struct hy_batch *b1 = NULL, *b2 = NULL;
+
+		assert_int_equal(hy_pq_reader_next_batch(r, &b1, &err), 0);
+		assert_int_equal(hy_pq_reader_next_batch(r, &b2, &err), 0);
+		assert_non_null(b1->cols[0]->dictionary);
+		assert_ptr_equal(b1->cols[0]->dictionary, b2->cols[0]->dictionary);
+		assert_null(b1->cols[0]->data);
+		assert_int_equal(b1->cols[0]->type.id, HY_STRING);
+		assert_null(b1->cols[1]->dictionary); /* not a string column */
+		hy_batch_unref(b1);
+		hy_batch_unref(b2);
+		hy_pq_reader_close(r);
+	}
+	{
+		const char *cols[] = {"c_first_name"};
+		struct hy_pq_reader_options o = {
+			.columns = cols, .num_columns = 1, .keep_dictionary = true};
+		struct hy_pq_reader *r = open_ok("delta_byte_array.parquet", &o);
+		struct hy_batch *b = NULL;
+
+		assert_int_equal(hy_pq_reader_next_batch(r, &b, &err), 0);
+		assert_null(b->cols[0]->dictionary);
+		hy_batch_unref(b);
+		hy_pq_reader_close(r);
+	}
+}
+
+/* A chunk whose dictionary fills up part way (the writer goes on in PLAIN)
+ * comes out plain with every value; a chunk that stays dictionary-encoded
+ * comes out in dictionary form; an all-null string chunk too (an empty
+ * dictionary). Written by hygge's writer with a tiny dictionary limit. */
+static void test_dictionary_output_fallback(void **state)
+{
+	struct hy_dtype str = hy_dtype_simple(HY_STRING), nul = hy_dtype_simple(HY_STRING);
+	char n0[] = "many", n1[] = "few", n2[] = "none";
+	struct hy_field f[3] = {{.name = n0, .type = str, .nullable = true},
+				{.name = n1, .type = str, .nullable = true},
+				{.name = n2, .type = nul, .nullable = true}};
+	struct hy_schema *schema = NULL;
+	struct hy_builder *bl[3] = {NULL, NULL, NULL};
+	struct hy_column *cols[3] = {NULL, NULL, NULL};
+	struct hy_batch *batch = NULL;
+	struct hy_pq_writer_options wo;
+	struct hy_pq_writer *w = NULL;
+	struct hy_pq_sink sink;
+	struct hy_pq_source src;
+	struct hy_pq_reader *r = NULL;
+	struct hy_pq_reader_options ro = {.keep_dictionary = true, .max_batch_rows = 1000};
+	struct hy_pool *pool = NULL;
+	struct hy_error err = {0};
+	struct hy_buf file;
+	const int rows = 3000;
+	int64_t row = 0;
+	char t[32];
+
+	(void)state;
+	assert_int_equal(hy_schema_create(f, 3, &schema, &err), 0);
+	for (int c = 0; c < 3; c++)
+		assert_int_equal(hy_builder_create(&str, &bl[c], &err), 0);
+	for (int i = 0; i < rows; i++) {
+		/* 20 distinct values, then every value new */
+		int n = snprintf(t, sizeof(t), "value-%d", i < 200 ? i % 20 : i);
+		static const char *const few[] = {"a", "bb", "ccc"};
+
+		assert_int_equal(i % 5 == 2 ? hy_builder_append_null(bl[0], &err)
+					    : hy_builder_append_str(bl[0], t, (size_t)n, &err),
+				 0);
+		assert_int_equal(i % 4 == 1 ? hy_builder_append_null(bl[1], &err)
+					    : hy_builder_append_str(bl[1], few[i % 3],
+								    strlen(few[i % 3]), &err),
+				 0);
+		assert_int_equal(hy_builder_append_null(bl[2], &err), 0);
+	}
+	for (int c = 0; c < 3; c++)
+		assert_int_equal(hy_builder_finish(bl[c], &cols[c], &err), 0);
+	assert_int_equal(hy_batch_create(schema, cols, rows, &batch, &err), 0);
+	hy_buf_init(&file, 64u << 20);
+	hy_pq_sink_init_memory(&sink, &file);
+	hy_pq_writer_options_init(&wo);
+	wo.dict_limit = 2000; /* "many" overflows it in its fourth page */
+	wo.page_rows = 100;
+	wo.row_group_rows = 1500;
+	assert_int_equal(hy_pq_writer_open(&w, schema, &wo, &sink, &err), 0);
+	assert_int_equal(hy_pq_writer_write(w, batch, &err), 0);
+	assert_int_equal(hy_pq_writer_finish(w, &err), 0);
+	hy_pq_writer_close(w);
+	hy_pq_sink_close(&sink);
+
+	hy_pq_source_init_memory(&src, file.data, file.len);
+	assert_int_equal(hy_pq_reader_open(&r, &src, &ro, &err), 0);
+	{
+		/* "many" really starts dictionary-encoded and goes on PLAIN */
+		const struct hy_pq_column_meta *m =
+			&hy_pq_reader_metadata(r)->row_groups[0].columns[0].meta;
+		int dict_pages = 0, plain_pages = 0;
+
+		for (size_t i = 0; i < m->num_encoding_stats; i++) {
+			const struct hy_pq_encoding_stats *es = &m->encoding_stats[i];
+
+			if (es->page_type != HY_PQ_PAGE_DATA)
+				continue;
+			if (es->encoding == HY_PQ_ENC_RLE_DICTIONARY)
+				dict_pages += es->count;
+			if (es->encoding == HY_PQ_ENC_PLAIN)
+				plain_pages += es->count;
+		}
+		assert_true(dict_pages > 0);
+		assert_true(plain_pages > 0);
+		assert_int_equal(hy_pq_reader_metadata(r)->num_row_groups, 2);
+	}
+	/* serially, then on a pool (the second row group decoded while the
+	 * first one's batches are read) */
+	assert_int_equal(hy_pool_create(&pool, 2, "pqtest", &err), 0);
+	for (int pass = 0; pass < 2; pass++, row = 0) {
+		if (pass == 1) {
+			hy_pq_reader_close(r);
+			ro.pool = pool;
+			assert_int_equal(hy_pq_reader_open(&r, &src, &ro, &err), 0);
+		}
+		for (;;) {
+			struct hy_batch *b = NULL;
+
+			assert_int_equal(hy_pq_reader_next_batch(r, &b, &err), 0);
+			if (b == NULL)
+				break;
+			assert_null(b->cols[0]->dictionary);     /* fell back: plain */
+			assert_non_null(b->cols[1]->dictionary); /* stayed a dictionary */
+			assert_non_null(b->cols[2]->dictionary); /* all null: empty dictionary */
+			assert_int_equal(b->cols[2]->dictionary->length, 0);
+			assert_int_equal(b->cols[2]->null_count, b->nrows);
+			for (int64_t i = 0; i < b->nrows; i++, row++) {
+				int n = snprintf(t, sizeof(t), "value-%lld",
+						 (long long)(row < 200 ? row % 20 : row));
+				static const char *const few[] = {"a", "bb", "ccc"};
+				struct hy_str v;
+
+				assert_int_equal(hy_column_is_null(b->cols[0], i), row % 5 == 2);
+				if (row % 5 != 2) {
+					v = hy_column_get_bytes(b->cols[0], i);
+					assert_int_equal(v.len, n);
+					assert_memory_equal(v.ptr, t, (size_t)n);
+				}
+				assert_int_equal(hy_column_is_null(b->cols[1], i), row % 4 == 1);
+				if (row % 4 != 1) {
+					v = hy_column_get_bytes(b->cols[1], i);
+					assert_int_equal(v.len, strlen(few[row % 3]));
+					assert_memory_equal(v.ptr, few[row % 3], v.len);
+				}
+				assert_true(hy_column_is_null(b->cols[2], i));
+			}
+			hy_batch_unref(b);
+		}
+		assert_int_equal(row, rows);
+	}
+	hy_pq_reader_close(r);
+
+	/* on a pool: closed while the next row group is being decoded */
+	assert_int_equal(hy_pq_reader_open(&r, &src, &ro, &err), 0);
+	{
+		struct hy_batch *b = NULL;
+
+		assert_int_equal(hy_pq_reader_next_batch(r, &b, &err), 0);
+		assert_int_equal(b->nrows, 1000);
+		hy_batch_unref(b);
+	}
+	hy_pq_reader_close(r);
+
+	/* on a pool: a broken second row group fails when the reader gets to
+	 * it, after every row of the first */
+	{
+		const struct hy_pq_metadata *md;
+		int64_t at;
+
+		assert_int_equal(hy_pq_reader_open(&r, &src, &ro, &err), 0);
+		md = hy_pq_reader_metadata(r);
+		at = md->row_groups[1].columns[1].meta.has_dictionary_page_offset
+			     ? md->row_groups[1].columns[1].meta.dictionary_page_offset
+			     : md->row_groups[1].columns[1].meta.data_page_offset;
+		hy_pq_reader_close(r);
+		memset(file.data + at, 0xff, 8); /* the page header */
+		assert_int_equal(hy_pq_reader_open(&r, &src, &ro, &err), 0);
+		row = 0;
+		for (;;) {
+			struct hy_batch *b = NULL;
+			int rc = hy_pq_reader_next_batch(r, &b, &err);
+
+			if (rc != 0) {
+				assert_int_equal(rc, HY_EFORMAT);
+				assert_non_null(strstr(err.msg, "row group 1, column few"));
+				break;
+			}
+			assert_non_null(b);
+			row += b->nrows;
+			hy_batch_unref(b);
+		}
+		assert_int_equal(row, 1500);
+		hy_pq_reader_close(r);
+	}
+	hy_pool_destroy(pool);
+	hy_buf_reset(&file);
+	hy_batch_unref(batch);
+	for (int c = 0; c < 3; c++) {
+		hy_column_unref(cols[c]);
+		hy_builder_destroy(bl[c]);
+	}
+	hy_schema_unref(schema);
+}
+
 static const struct CMUnitTest tests[] = {
-	cmocka_unit_test(test_fixtures),         cmocka_unit_test(test_oracle_checksums),
-	cmocka_unit_test(test_schema_mapping),   cmocka_unit_test(test_values),
-	cmocka_unit_test(test_batches_and_pool), cmocka_unit_test(test_projection_and_errors),
-	cmocka_unit_test(test_quirks),           cmocka_unit_test(test_alloc_failure),
+	cmocka_unit_test(test_fixtures),
+	cmocka_unit_test(test_oracle_checksums),
+	cmocka_unit_test(test_schema_mapping),
+	cmocka_unit_test(test_values),
+	cmocka_unit_test(test_batches_and_pool),
+	cmocka_unit_test(test_projection_and_errors),
+	cmocka_unit_test(test_quirks),
+	cmocka_unit_test(test_alloc_failure),
+	cmocka_unit_test(test_dictionary_output_corpus),
+	cmocka_unit_test(test_dictionary_output_fallback),
 };
 HY_TEST_MAIN(tests)

@@ -1,5 +1,6 @@
 /* The store base (buffering to batch_size with zero-copy slices) and the
  * home/store registries. */
+#include "dict_fixture.h"
 #include "run_fixture.h"
 
 struct chunks {
@@ -247,6 +248,81 @@ static void test_streaming_failure(void **state)
 }
 
 /* Allocation failures while buffering and concatenating: clean HY_ENOMEM. */
+/* Dictionary-form string columns (the Parquet reader's keep_dictionary
+ * output, one dictionary per input batch) come through chunks that slice
+ * one batch and chunks that concatenate several with their values. */
+struct str_chunks {
+	char text[4096];
+	size_t len;
+	int n;
+};
+
+static int record_str(void *ctx, struct hy_batch *chunk, struct hy_error *err)
+{
+	struct str_chunks *c = ctx;
+
+	(void)err;
+	c->n++;
+	for (int64_t i = 0; i < chunk->nrows; i++) {
+		struct hy_str v = hy_column_get_bytes(chunk->cols[0], i);
+
+		if (hy_column_is_null(chunk->cols[0], i))
+			v = (struct hy_str){"~", 1};
+		assert_true(c->len + v.len + 2 < sizeof(c->text));
+		memcpy(c->text + c->len, v.ptr, v.len);
+		c->len += v.len;
+		c->text[c->len++] = ' ';
+	}
+	c->text[c->len++] = '|';
+	c->text[c->len] = 0;
+	return 0;
+}
+
+static void test_dictionary_form_chunks(void **state)
+{
+	static const char *const words[] = {"x", "yy", NULL, "", "zzz"};
+	struct hy_dtype str = hy_dtype_simple(HY_STRING);
+	char name[] = "s";
+	struct hy_field f = {name, str, true};
+	struct hy_schema *schema = NULL;
+	struct str_chunks c = {0};
+	struct hy_store_buffer buf;
+	struct hy_error err = {0};
+
+	(void)state;
+	assert_int_equal(hy_schema_create(&f, 1, &schema, &err), 0);
+	assert_int_equal(hy_store_buffer_init(&buf, 4, record_str, &c, &err), 0);
+	for (int k = 0; k < 3; k++) { /* batches of 3, 5, 7 rows */
+		struct hy_builder *bl = NULL;
+		struct hy_column *col = NULL;
+		struct hy_batch *plain = NULL, *d;
+
+		assert_int_equal(hy_builder_create(&str, &bl, &err), 0);
+		for (int i = 0; i < 3 + 2 * k; i++) {
+			const char *w = words[(i + k) % 5];
+
+			assert_int_equal(w == NULL ? hy_builder_append_null(bl, &err)
+						   : hy_builder_append_str(bl, w, strlen(w), &err),
+					 0);
+		}
+		assert_int_equal(hy_builder_finish(bl, &col, &err), 0);
+		assert_int_equal(hy_batch_create(schema, &col, col->length, &plain, &err), 0);
+		d = dfx_batch(plain);
+		assert_int_equal(dfx_count(d), 1);
+		assert_int_equal(hy_store_buffer_write(&buf, d, &err), 0);
+		hy_batch_unref(d);
+		hy_batch_unref(plain);
+		hy_column_unref(col);
+		hy_builder_destroy(bl);
+	}
+	assert_int_equal(hy_store_buffer_flush(&buf, &err), 0);
+	assert_int_equal(c.n, 4);
+	/* x yy ~ | yy ~ "" zzz x | ~ "" zzz x yy ~ "", in chunks of 4 */
+	assert_string_equal(c.text, "x yy ~ yy |~  zzz x |~  zzz x |yy ~  |");
+	hy_store_buffer_reset(&buf);
+	hy_schema_unref(schema);
+}
+
 static void test_alloc_failures(void **state)
 {
 	struct hy_batch *parts[3];
@@ -344,6 +420,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_alloc_failures),
 		cmocka_unit_test(test_streaming_parts),
 		cmocka_unit_test(test_streaming_failure),
+		cmocka_unit_test(test_dictionary_form_chunks),
 		cmocka_unit_test(test_registries),
 		cmocka_unit_test(test_registry_limit),
 	};

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dict_fixture.h"
 #include "hy_test.h"
 #include "hygge/batch.h"
 #include "hygge/store_sqlite.h"
@@ -526,6 +527,51 @@ static void test_every_type_reads_back(void **state)
 	assert_string_equal(q1(db, "SELECT time(time_ms) FROM types WHERE rowid = 1"), "23:59:59");
 	assert_string_equal(q1(db, "SELECT sum(dec9) FROM types WHERE rowid <= 3"), "123.4");
 	sqlite3_close(db);
+	rm_tree(dir);
+}
+
+/* String and binary columns in dictionary form (the Parquet reader's
+ * keep_dictionary output), not concatenated first: bound as their values. */
+static void test_dictionary_form_binds(void **state)
+{
+	static const char *const names[] = {"s", "b"};
+	static const char *const sv[] = {"red", NULL, "", "blue", "red"};
+	const char *dir = tmp_dir();
+	const char *path = path_in(dir, "dict.db");
+	struct hy_builder *sb = new_builder(hy_dtype_simple(HY_STRING));
+	struct hy_builder *bb = new_builder(hy_dtype_simple(HY_BINARY));
+	struct hy_column *cols[2];
+	struct hy_batch *plain, *batch;
+	struct hy_error err = {0};
+	sqlite3 *db;
+
+	(void)state;
+	for (int r = 0; r < 5; r++) {
+		uint8_t raw[2] = {0x00, (uint8_t)(0xf0 + r % 2)};
+
+		assert_int_equal(sv[r] == NULL
+					 ? hy_builder_append_null(sb, &err)
+					 : hy_builder_append_str(sb, sv[r], strlen(sv[r]), &err),
+				 0);
+		assert_int_equal(r == 3 ? hy_builder_append_null(bb, &err)
+					: hy_builder_append_str(bb, raw, 2, &err),
+				 0);
+	}
+	cols[0] = finish_col(sb);
+	cols[1] = finish_col(bb);
+	plain = batch_of(2, names, cols);
+	batch = dfx_batch(plain);
+	assert_int_equal(dfx_count(batch), 2);
+	run_ok(path, "d", HY_SQLITE_FULL_DROP, &batch, 1);
+	db = db_open(path);
+	assert_string_equal(q1(db, "SELECT group_concat(typeof(s) || ':' || quote(s), ',') FROM "
+				   "(SELECT s FROM d ORDER BY rowid)"),
+			    "text:'red',null:NULL,text:'',text:'blue',text:'red'");
+	assert_string_equal(q1(db, "SELECT group_concat(quote(b), ',') FROM "
+				   "(SELECT b FROM d ORDER BY rowid)"),
+			    "X'00F0',X'00F1',X'00F0',NULL,X'00F0'");
+	sqlite3_close(db);
+	hy_batch_unref(plain); /* run() took `batch` */
 	rm_tree(dir);
 }
 
@@ -1224,6 +1270,7 @@ static void test_allocation_failures(void **state)
 
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_every_type_reads_back),
+	cmocka_unit_test(test_dictionary_form_binds),
 	cmocka_unit_test(test_uint64_above_int64_max_is_an_error),
 	cmocka_unit_test(test_date_out_of_range_is_an_error),
 	cmocka_unit_test(test_incremental_appends_across_runs),

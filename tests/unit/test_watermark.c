@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dict_fixture.h"
 #include "hy_test.h"
 #include "hygge/batch.h"
 #include "hygge/watermark.h"
@@ -541,6 +542,62 @@ static void test_dedup_string_keys_and_the_key_cap(void **state)
 	hy_dedup_destroy(d);
 }
 
+/* String columns in dictionary form (the Parquet reader's keep_dictionary
+ * output): the tracker's maximum, the filter's kept rows and de-duplication
+ * by string key see their values. */
+static void test_dictionary_form_input(void **state)
+{
+	static const char *const s1[] = {"apple", NULL, "pear", "apple"}, *const s2[] = {"peach",
+											 "pea"};
+	static const char *const k1[] = {"a", "b", "a"};
+	struct hy_dtype i64 = hy_dtype_simple(HY_INT64);
+	struct hy_batch *plain[2], *b[2], *out = NULL;
+	struct hy_dedup *d = NULL;
+	struct hy_value last;
+	struct hy_error err = {0};
+	struct warnings w = {0};
+	struct hy_str v;
+
+	(void)state;
+	plain[0] = batch1("ts", col_str(s1, 4));
+	plain[1] = batch1("ts", col_str(s2, 2));
+	b[0] = dfx_batch(plain[0]);
+	b[1] = dfx_batch(plain[1]);
+	assert_int_equal(dfx_count(b[0]) + dfx_count(b[1]), 2);
+	track(b, 2, "pear", "string", &w);
+	assert_int_equal(w.n, 0);
+
+	assert_int_equal(hy_watermark_value_parse("string", "apple", &last, &err), 0);
+	assert_int_equal(hy_watermark_filter(b[0], "ts", &last, &out, &err), 0);
+	assert_int_equal(out->nrows, 1);
+	v = hy_column_get_bytes(out->cols[0], 0);
+	assert_int_equal(v.len, 4);
+	assert_memory_equal(v.ptr, "pear", 4);
+	hy_batch_unref(out);
+	assert_int_equal(hy_watermark_value_parse("string", "pe", &last, &err), 0);
+	assert_int_equal(hy_watermark_filter(b[1], "ts", &last, &out, &err), 0);
+	assert_true(out == b[1]); /* both pass */
+	hy_batch_unref(out);
+	unref_all(b, 2);
+	unref_all(plain, 2);
+
+	assert_int_equal(hy_dedup_create(&d, "id", NULL, 0, &err), 0);
+	plain[0] = batch2(col_str(k1, 3), col_i64(&i64, (const int64_t[]){1, 2, 3}, NULL, 3));
+	b[0] = dfx_batch(plain[0]);
+	assert_int_equal(hy_dedup_apply(d, b[0], &out, NULL, NULL, &err), 0);
+	assert_int_equal(out->nrows, 2);
+	v = hy_column_get_bytes(out->cols[0], 0);
+	assert_int_equal(v.len, 1);
+	assert_memory_equal(v.ptr, "b", 1);
+	v = hy_column_get_bytes(out->cols[0], 1);
+	assert_memory_equal(v.ptr, "a", 1);
+	assert_int_equal(hy_column_get_i64(out->cols[1], 1), 3); /* the last "a" */
+	hy_batch_unref(out);
+	hy_batch_unref(b[0]);
+	hy_batch_unref(plain[0]);
+	hy_dedup_destroy(d);
+}
+
 /* ---- failures ---- */
 
 static void test_under_alloc_failure(void **state)
@@ -592,6 +649,7 @@ static void test_under_alloc_failure(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_dictionary_form_input),
 	cmocka_unit_test(test_int_max_across_batches_nulls_and_slices),
 	cmocka_unit_test(test_timestamps_naive_zoned_and_units),
 	cmocka_unit_test(test_string_and_date_maxima),

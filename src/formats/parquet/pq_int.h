@@ -200,6 +200,13 @@ int hy__pq_pages_open(struct hy__pq_pages *pr, const struct hy_pq_source *src,
  * the next call. */
 int hy__pq_pages_next(struct hy__pq_pages *pr, struct hy__pq_page *pg, bool *eof,
 		      struct hy_error *err) HY_WUR;
+/* The next chunk with the same (already opened or reopened) reader, keeping
+ * its scratch so that pages of later chunks reuse memory that is already
+ * mapped (fresh pages cost a fault and a clear each; the reader reads chunk
+ * after chunk of one column). Close once at the end. */
+int hy__pq_pages_reopen(struct hy__pq_pages *pr, const struct hy_pq_source *src,
+			const struct hy_pq_metadata *md, size_t row_group, size_t column,
+			struct hy_error *err) HY_WUR;
 void hy__pq_pages_close(struct hy__pq_pages *pr);
 
 /* pq_types.c: how the reader turns physical values into the storage of the

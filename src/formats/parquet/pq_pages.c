@@ -3,7 +3,8 @@
  * and data pages split into repetition levels, definition levels and the
  * values section (checklist §5).
  *
- * Buffers are owned by the reader and reused from page to page; a page
+ * Buffers are owned by the reader and reused from page to page (and from
+ * chunk to chunk through hy__pq_pages_reopen); a page
  * returned by hy__pq_pages_next() stays valid until the next call. */
 #include <stdlib.h>
 #include <string.h>
@@ -57,15 +58,21 @@ static bool parquet_816(const struct hy_pq_metadata *md)
 	return v[0] < 1 || (v[0] == 1 && (v[1] < 2 || (v[1] == 2 && v[2] < 9)));
 }
 
-int hy__pq_pages_open(struct hy__pq_pages *pr, const struct hy_pq_source *src,
+static int open_chunk(struct hy__pq_pages *pr, const struct hy_pq_source *src,
 		      const struct hy_pq_metadata *md, size_t row_group, size_t column,
 		      struct hy_error *err)
 {
 	const struct hy_pq_column_chunk *cc;
 	const struct hy_pq_leaf *leaf;
 	uint64_t start = 0, len = 0;
+	struct hy_buf keep[5] = {pr->header, pr->raw, pr->plain, pr->levels, pr->tmp};
 
 	memset(pr, 0, sizeof(*pr));
+	pr->header = keep[0];
+	pr->raw = keep[1];
+	pr->plain = keep[2];
+	pr->levels = keep[3];
+	pr->tmp = keep[4];
 	if (row_group >= md->num_row_groups || column >= md->num_leaves)
 		return HY__PQ_FAIL(err, HY_EINVAL, "parquet: no column %zu in row group %zu",
 				   column, row_group);
@@ -92,12 +99,49 @@ int hy__pq_pages_open(struct hy__pq_pages *pr, const struct hy_pq_source *src,
 	pr->max_def = leaf->max_def_level;
 	pr->max_rep = leaf->max_rep_level;
 	pr->has_offset_index = cc->has_offset_index_offset;
+	return 0;
+}
+
+static void init_bufs(struct hy__pq_pages *pr)
+{
 	hy_buf_init(&pr->header, HY_PQ_MAX_PAGE_HEADER_BYTES);
 	hy_buf_init(&pr->raw, HY_PQ_MAX_PAGE_BYTES);
 	hy_buf_init(&pr->plain, HY_PQ_MAX_PAGE_BYTES);
 	hy_buf_init(&pr->levels, (size_t)HY_PQ_MAX_PAGE_VALUES * 2 * sizeof(int16_t));
 	hy_buf_init(&pr->tmp, (size_t)HY_PQ_MAX_PAGE_VALUES * sizeof(uint32_t));
-	return 0;
+}
+
+int hy__pq_pages_open(struct hy__pq_pages *pr, const struct hy_pq_source *src,
+		      const struct hy_pq_metadata *md, size_t row_group, size_t column,
+		      struct hy_error *err)
+{
+	memset(pr, 0, sizeof(*pr));
+	init_bufs(pr);
+	return open_chunk(pr, src, md, row_group, column, err);
+}
+
+/* Scratch bigger than this is given back between chunks rather than kept
+ * (a rare huge page should not pin its memory for the rest of the file). */
+#define KEEP_MAX ((size_t)16 << 20)
+
+static void trim(struct hy_buf *b)
+{
+	if (b->cap > KEEP_MAX)
+		hy_buf_reset(b);
+	else
+		hy_buf_clear(b);
+}
+
+int hy__pq_pages_reopen(struct hy__pq_pages *pr, const struct hy_pq_source *src,
+			const struct hy_pq_metadata *md, size_t row_group, size_t column,
+			struct hy_error *err)
+{
+	trim(&pr->header);
+	trim(&pr->raw);
+	trim(&pr->plain);
+	trim(&pr->levels);
+	trim(&pr->tmp);
+	return open_chunk(pr, src, md, row_group, column, err);
 }
 
 void hy__pq_pages_close(struct hy__pq_pages *pr)
@@ -178,8 +222,9 @@ static int read_body(struct hy__pq_pages *pr, const struct hy_pq_page_header *h,
  * by `end`. Advances *p past them. */
 static int decode_levels(struct hy__pq_pages *pr, int encoding, bool v1, int max_level,
 			 const uint8_t **p, const uint8_t *end, int16_t *out, uint32_t n,
-			 struct hy_error *err)
+			 uint32_t *at_max, struct hy_error *err)
 {
+	uint32_t bad = 0, top = 0;
 	unsigned width = hy_pq_bit_width((uint64_t)max_level);
 	size_t len = (size_t)(end - *p), used = 0;
 	uint32_t *tmp;
@@ -202,12 +247,16 @@ static int decode_levels(struct hy__pq_pages *pr, int encoding, bool v1, int max
 		return HY__PQ_FAIL(err, HY_EUNSUPPORTED, "level encoding %s (%d)",
 				   hy_pq_encoding_name(encoding), encoding);
 	}
+	/* one pass: check, narrow, and count the levels at the maximum (the
+	 * present values, for definition levels) */
 	for (uint32_t i = 0; i < n; i++) {
-		if (tmp[i] > (uint32_t)max_level)
-			return page_fail(pr, HY_EFORMAT, err,
-					 "a level exceeds the column's maximum");
+		bad |= tmp[i] > (uint32_t)max_level;
+		top += tmp[i] == (uint32_t)max_level;
 		out[i] = (int16_t)tmp[i];
 	}
+	if (bad)
+		return page_fail(pr, HY_EFORMAT, err, "a level exceeds the column's maximum");
+	*at_max = top;
 	return 0;
 }
 
@@ -234,8 +283,10 @@ static int levels(struct hy__pq_pages *pr, struct hy__pq_page *pg, const uint8_t
 	if (max_rep > 0) {
 		const uint8_t *lend = v2 ? *p + h->data_v2.repetition_levels_byte_length : end;
 
+		uint32_t unused;
+
 		HY_TRY(decode_levels(pr, v2 ? HY_PQ_ENC_RLE : h->data.repetition_level_encoding,
-				     !v2, max_rep, p, lend, rep, n, err));
+				     !v2, max_rep, p, lend, rep, n, &unused, err));
 		if (v2)
 			*p = lend;
 		if (n > 0 && rep[0] != 0 && (v2 || pr->has_offset_index))
@@ -249,12 +300,9 @@ static int levels(struct hy__pq_pages *pr, struct hy__pq_page *pg, const uint8_t
 		const uint8_t *lend = v2 ? *p + h->data_v2.definition_levels_byte_length : end;
 
 		HY_TRY(decode_levels(pr, v2 ? HY_PQ_ENC_RLE : h->data.definition_level_encoding,
-				     !v2, max_def, p, lend, def, n, err));
+				     !v2, max_def, p, lend, def, n, &pg->num_present, err));
 		if (v2)
 			*p = lend;
-		pg->num_present = 0;
-		for (uint32_t i = 0; i < n; i++)
-			pg->num_present += def[i] == max_def;
 	} else if (v2) {
 		*p += h->data_v2.definition_levels_byte_length;
 	}

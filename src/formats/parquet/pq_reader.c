@@ -10,7 +10,14 @@
  * forwards for byte arrays), and the validity bits set. Dictionary pages are
  * converted once into the same storage and indices gather from them, so a
  * chunk that falls back from dictionary to PLAIN mid-way needs nothing
- * special, and every column comes out plain (no dictionary form). */
+ * special. With keep_dictionary, string/binary chunks whose pages are all
+ * dictionary-encoded keep the indices instead and come out in dictionary
+ * form; a fallback converts the rows so far and goes on plain.
+ *
+ * Buffers: the column's output buffers are handed to the batches (new
+ * memory per chunk); page and decode scratch is kept per column from chunk
+ * to chunk. With a pool the next row group is decoded into a second set of
+ * columns while the current one is consumed. */
 #include <math.h>
 #include <string.h>
 
@@ -26,21 +33,28 @@ struct col {
 	size_t leaf;
 	const char *name; /* the leaf's dotted path, owned by the metadata */
 	struct hy_dtype type;
-	int conv;  /* enum hy__pq_conv */
-	int ptype; /* physical type */
-	size_t pw; /* physical bytes per value; 0 for BYTE_ARRAY */
-	size_t ow; /* storage bytes per value while decoding (bool: 1); 0 for var */
-	bool var;  /* offsets + data */
+	int conv;       /* enum hy__pq_conv */
+	int ptype;      /* physical type */
+	size_t pw;      /* physical bytes per value; 0 for BYTE_ARRAY */
+	size_t ow;      /* storage bytes per value while decoding (bool: 1); 0 for var */
+	bool var;       /* offsets + data */
+	bool want_dict; /* keep_dictionary and a string/binary column */
 	int16_t max_def;
 	/* one row group's decoding */
 	struct hy_buf vals;  /* fixed: rows * ow; var: rows + 1 int32 offsets */
 	struct hy_buf data;  /* var: the bytes */
 	struct hy_buf valid; /* validity bits */
 	int64_t rows, nulls;
+	/* dictionary output: while every page with values was dictionary-
+	 * encoded, vals holds int32 indices into dict_vals/dict_data */
+	bool dict_mode;
 	bool has_dict;
 	size_t dict_n;
 	struct hy_buf dict_vals, dict_data; /* the dictionary in the storage form */
 	struct hy_buf tmp, tmp_data, doff, idx;
+	/* the chunk's pages; its scratch is kept from row group to row group */
+	struct hy__pq_pages pages;
+	bool pages_open;
 	struct hy_column *result;
 	/* task plumbing */
 	struct hy_pq_reader *r;
@@ -53,10 +67,21 @@ struct hy_pq_reader {
 	const struct hy_pq_source *src;
 	struct hy_pq_metadata *md;
 	struct hy_schema *schema;
+	/* Two sets of columns when decoding on a pool: batches are cut from
+	 * cols (= slots[cur]) while the next row group is decoded into the
+	 * other set (prefetch); serially only slots[0]. */
 	struct col *cols;
+	struct col *slots[2];
+	int cur;
 	size_t ncols;
+	bool pending; /* a prefetch is in flight in slots[1 - cur] */
+	size_t pending_rg;
+	int pending_rc; /* a failure to submit it */
+	struct hy_pool_group group;
+	struct hy_error pending_err;
 	int64_t max_rows;
 	bool verify_crc;
+	bool keep_dict;
 	struct hy_pool *pool;
 	size_t next_rg;
 	int64_t rg_rows, rg_pos;
@@ -88,6 +113,22 @@ static void col_bufs_reset(struct col *c)
 	hy_buf_reset(&c->tmp_data);
 	hy_buf_reset(&c->doff);
 	hy_buf_reset(&c->idx);
+	if (c->pages_open)
+		hy__pq_pages_close(&c->pages);
+	c->pages_open = false;
+}
+
+/* Between chunks: scratch is kept for the next row group (its memory is
+ * mapped already; fresh pages cost a fault and a clear each) unless it grew
+ * past what a usual chunk needs. */
+#define KEEP_MAX ((size_t)16 << 20)
+
+static void trim(struct hy_buf *b)
+{
+	if (b->cap > KEEP_MAX)
+		hy_buf_reset(b);
+	else
+		hy_buf_clear(b);
 }
 
 /* `n` bytes of scratch in b (its old contents dropped). */
@@ -108,6 +149,17 @@ static int grow_to(struct hy_buf *b, size_t len, struct hy_error *err)
 		return 0;
 	HY_TRY(hy_buf_reserve(b, len - b->len, err));
 	memset(b->data + b->len, 0, len - b->len);
+	b->len = len;
+	return 0;
+}
+
+/* Sets b's length to `len` bytes (at least its current one) without zeroing
+ * the new ones: for values that the caller writes in full. */
+static int extend_to(struct hy_buf *b, size_t len, struct hy_error *err)
+{
+	if (len <= b->len)
+		return 0;
+	HY_TRY(hy_buf_reserve(b, len - b->len, err));
 	b->len = len;
 	return 0;
 }
@@ -374,8 +426,12 @@ static int produce(struct col *c, int enc, const uint8_t *p, size_t len, size_t 
 	uint8_t *phys;
 	int rc;
 
+	/* each storage always has its buffers; the checks say so to the analyzer */
 	if (c->conv == HY__PQ_CV_BYTES)
-		return decode_var(c, enc, p, len, n, off, data, err);
+		return off == NULL ? hy_error_set(err, HY_ESTATE, "parquet: no offsets buffer")
+				   : decode_var(c, enc, p, len, n, off, data, err);
+	if (dst == NULL)
+		return hy_error_set(err, HY_ESTATE, "parquet: no buffer for %zu values", n);
 	if (c->ptype == HY_PQ_BYTE_ARRAY) { /* decimals */
 		int32_t *o = scratch(&c->doff, (n + 1) * 4, err, &rc);
 
@@ -438,6 +494,8 @@ static int gather(struct col *c, const struct hy__pq_page *pg, size_t n, uint8_t
 		return rc;
 	HY_TRY(hy_pq_dict_indices_decode(pg->values, pg->values_len, n, c->dict_n, idx, err));
 	if (!c->var) {
+		if (dst == NULL) /* fixed storage always has its buffer */
+			return hy_error_set(err, HY_ESTATE, "parquet: no buffer for %zu values", n);
 		for (size_t i = 0; i < n; i++)
 			copy_value(dst + c->ow * i, c->dict_vals.data + c->ow * idx[i], c->ow);
 		return 0;
@@ -466,11 +524,146 @@ static int gather(struct col *c, const struct hy__pq_page *pg, size_t n, uint8_t
 	}
 }
 
+/* Sets bits [from, from + n) of v: whole bytes at once (a bit at a time was
+ * ~6% of a serial read). */
+static void set_bits(uint8_t *v, size_t from, size_t n)
+{
+	size_t i = from, end = from + n;
+
+	for (; i < end && (i & 7) != 0; i++)
+		v[i >> 3] |= (uint8_t)(1u << (i & 7));
+	if (end - i >= 8) {
+		memset(v + (i >> 3), 0xff, (end - i) >> 3);
+		i += (end - i) & ~(size_t)7;
+	}
+	for (; i < end; i++)
+		v[i >> 3] |= (uint8_t)(1u << (i & 7));
+}
+
+/* Sets the validity bits of a page's n rows (p of them present) from its
+ * definition levels; the bits were zeroed by grow_to. */
+static void set_valid(struct col *c, int64_t at, const int16_t *def, size_t n, size_t p)
+{
+	uint8_t *v = c->valid.data;
+	size_t i = 0, base = (size_t)at;
+	int16_t md = c->max_def;
+
+	if (def == NULL || p == n) {
+		set_bits(v, base, n);
+		return;
+	}
+	if (p == 0)
+		return;
+	for (; i < n && ((base + i) & 7) != 0; i++)
+		if (def[i] == md)
+			v[(base + i) >> 3] |= (uint8_t)(1u << ((base + i) & 7));
+	for (; i + 8 <= n; i += 8) {
+		unsigned byte = 0;
+
+		for (unsigned k = 0; k < 8; k++)
+			byte |= (unsigned)(def[i + k] == md) << k;
+		v[(base + i) >> 3] = (uint8_t)byte;
+	}
+	for (; i < n; i++)
+		if (def[i] == md)
+			v[(base + i) >> 3] |= (uint8_t)(1u << ((base + i) & 7));
+}
+
+/* A dictionary-encoded (or all-null) page in dictionary output: its indices
+ * are decoded straight into vals and spread over the rows (0 for nulls). */
+static int index_page(struct col *c, const struct hy__pq_page *pg, int64_t expected,
+		      struct hy_error *err)
+{
+	size_t n = pg->num_levels, p = pg->num_present;
+	/* every row present: the levels say nothing more */
+	const int16_t *def = p == n ? NULL : pg->def_levels;
+	int64_t at = c->rows;
+	uint8_t *dst;
+
+	if ((int64_t)n > expected - at)
+		return hy_error_set(err, HY_EFORMAT,
+				    "the pages hold more than the row group's %lld rows",
+				    (long long)expected);
+	if (n == 0)
+		return 0;
+	HY_TRY(grow_to(&c->valid, (size_t)((at + (int64_t)n + 7) / 8), err));
+	HY_TRY(extend_to(&c->vals, (size_t)(at + (int64_t)n) * 4, err));
+	dst = c->vals.data + (size_t)at * 4;
+	if (p > 0) {
+		if (!c->has_dict)
+			return hy_error_set(err, HY_EFORMAT,
+					    "a dictionary-encoded page without a dictionary page");
+		HY_TRY(hy_pq_dict_indices_decode(pg->values, pg->values_len, p, c->dict_n,
+						 (uint32_t *)(void *)dst, err));
+	}
+	if (p < n) {
+		size_t j = p;
+
+		for (size_t i = n; i-- > 0;) {
+			if (def[i] == c->max_def)
+				copy_value(dst + 4 * i, dst + 4 * --j, 4);
+			else
+				memset(dst + 4 * i, 0, 4);
+		}
+	}
+	set_valid(c, at, def, n, p);
+	c->rows += (int64_t)n;
+	c->nulls += (int64_t)(n - p);
+	c->vals.len = (size_t)c->rows * 4;
+	return 0;
+}
+
+/* A chunk in dictionary output meets a page of plain values (the writer's
+ * dictionary grew too big): the rows so far are gathered into plain offsets
+ * and bytes, and the chunk goes on (and comes out) plain. */
+static int undict(struct col *c, struct hy_error *err)
+{
+	size_t rows = (size_t)c->rows, total = 0;
+	const int32_t *doff = (const int32_t *)(const void *)c->dict_vals.data;
+	const uint8_t *valid = c->valid.data;
+	int32_t *idx, *out;
+	int rc;
+
+	c->dict_mode = false;
+	idx = scratch(&c->tmp, rows * 4, err, &rc);
+	if (idx == NULL)
+		return rc;
+	if (rows > 0)
+		memcpy(idx, c->vals.data, rows * 4);
+	for (size_t i = 0; i < rows; i++)
+		if (valid[i >> 3] & (1u << (i & 7)))
+			total += (size_t)(doff[idx[i] + 1] - doff[idx[i]]);
+	if (total > (size_t)INT32_MAX)
+		return hy_error_set(err, HY_ELIMIT,
+				    "more than 2 GiB of values in one column chunk");
+	hy_buf_clear(&c->vals);
+	hy_buf_clear(&c->data);
+	HY_TRY(extend_to(&c->vals, (rows + 1) * 4, err));
+	HY_TRY(hy_buf_reserve(&c->data, total, err));
+	out = (int32_t *)(void *)c->vals.data;
+	out[0] = 0;
+	for (size_t i = 0; i < rows; i++) {
+		if (valid[i >> 3] & (1u << (i & 7))) {
+			size_t l = (size_t)(doff[idx[i] + 1] - doff[idx[i]]);
+
+			if (l > 0)
+				memcpy(c->data.data + c->data.len, c->dict_data.data + doff[idx[i]],
+				       l);
+			c->data.len += l;
+		}
+		out[i + 1] = (int32_t)c->data.len;
+	}
+	if (c->data.data != NULL)
+		c->data.data[c->data.len] = 0;
+	return 0;
+}
+
 static int data_page(struct col *c, const struct hy__pq_page *pg, int64_t expected,
 		     struct hy_error *err)
 {
 	size_t n = pg->num_levels, p = pg->num_present;
-	const int16_t *def = pg->def_levels;
+	/* every row present: the levels say nothing more */
+	const int16_t *def = p == n ? NULL : pg->def_levels;
 	int64_t at = c->rows;
 	bool dict = pg->encoding == HY_PQ_ENC_PLAIN_DICTIONARY ||
 		    pg->encoding == HY_PQ_ENC_RLE_DICTIONARY;
@@ -478,13 +671,18 @@ static int data_page(struct col *c, const struct hy__pq_page *pg, int64_t expect
 	uint8_t *dst = NULL;
 	int rc;
 
+	if (c->dict_mode) {
+		if (dict || p == 0)
+			return index_page(c, pg, expected, err);
+		HY_TRY(undict(c, err));
+	}
 	if ((int64_t)n > expected - at)
 		return hy_error_set(err, HY_EFORMAT,
 				    "the pages hold more than the row group's %lld rows",
 				    (long long)expected);
 	HY_TRY(grow_to(&c->valid, (size_t)((at + (int64_t)n + 7) / 8), err));
 	if (c->var) {
-		HY_TRY(grow_to(&c->vals, (size_t)(at + (int64_t)n + 1) * 4, err));
+		HY_TRY(extend_to(&c->vals, (size_t)(at + (int64_t)n + 1) * 4, err));
 		doff = scratch(&c->doff, (p + 1) * 4, err, &rc);
 		if (doff == NULL)
 			return rc;
@@ -492,7 +690,7 @@ static int data_page(struct col *c, const struct hy__pq_page *pg, int64_t expect
 		/* room for the dense values at any width the conversion goes through */
 		size_t w = c->ow > c->pw ? c->ow : c->pw;
 
-		HY_TRY(grow_to(&c->vals, (size_t)at * c->ow + n * w, err));
+		HY_TRY(extend_to(&c->vals, (size_t)at * c->ow + n * w, err));
 		/* NULL while nothing was ever needed (a first page of 0 values) */
 		dst = c->vals.data != NULL ? c->vals.data + (size_t)at * c->ow : NULL;
 	}
@@ -526,10 +724,7 @@ static int data_page(struct col *c, const struct hy__pq_page *pg, int64_t expect
 				memset(dst + c->ow * i, 0, c->ow);
 		}
 	}
-	for (size_t i = 0; i < n; i++)
-		if (def == NULL || def[i] == c->max_def)
-			c->valid.data[(size_t)(at + (int64_t)i) >> 3] |=
-				(uint8_t)(1u << ((size_t)(at + (int64_t)i) & 7));
+	set_valid(c, at, def, n, p);
 	c->rows += (int64_t)n;
 	c->nulls += (int64_t)(n - p);
 	if (!c->var)
@@ -550,6 +745,46 @@ static struct hy_rcbuf *adopt(struct hy_buf *b, size_t len)
 	return hy_rcbuf_adopt(p, (int64_t)len);
 }
 
+/* Dictionary output: int32 indices over a dictionary column that every
+ * batch sliced from this chunk shares. Takes over `validity`. */
+static int finish_dict(struct col *c, struct hy_rcbuf *validity, struct hy_error *err)
+{
+	static const struct hy_dtype i32 = {.id = HY_INT32};
+	struct hy_rcbuf *dv = NULL, *dd = NULL, *values = NULL;
+	struct hy_column *dict = NULL, *ind = NULL;
+	int rc;
+
+	if (c->dict_n == 0 || c->dict_vals.data == NULL) {
+		dv = hy_rcbuf_create(4); /* one offset, 0 */
+		dd = hy_rcbuf_create(0);
+	} else {
+		size_t dlen = c->dict_data.len;
+
+		dv = adopt(&c->dict_vals, (c->dict_n + 1) * 4);
+		dd = adopt(&c->dict_data, dlen);
+	}
+	values = adopt(&c->vals, (size_t)c->rows * 4);
+	if (dv == NULL || dd == NULL || values == NULL) {
+		hy_rcbuf_unref(validity);
+		hy_rcbuf_unref(dv);
+		hy_rcbuf_unref(dd);
+		hy_rcbuf_unref(values);
+		return hy_error_set(err, HY_ENOMEM, "out of memory finishing a column");
+	}
+	rc = hy_column_create(&c->type, (int64_t)c->dict_n, 0, NULL, dv, dd, &dict, err);
+	if (rc != 0) {
+		hy_rcbuf_unref(validity);
+		hy_rcbuf_unref(values);
+		return rc;
+	}
+	rc = hy_column_create(&i32, c->rows, c->nulls, validity, values, NULL, &ind, err);
+	if (rc == 0)
+		rc = hy_column_create_dictionary(ind, dict, &c->result, err);
+	hy_column_unref(ind);
+	hy_column_unref(dict);
+	return rc;
+}
+
 static int finish(struct col *c, struct hy_error *err)
 {
 	struct hy_rcbuf *validity = NULL, *values = NULL, *data = NULL;
@@ -562,6 +797,8 @@ static int finish(struct col *c, struct hy_error *err)
 		if (validity == NULL)
 			goto nomem;
 	}
+	if (c->dict_mode)
+		return finish_dict(c, validity, err);
 	if (c->conv == HY__PQ_CV_BOOL) {
 		values = hy_rcbuf_create((rows + 7) / 8);
 		if (values == NULL)
@@ -597,13 +834,14 @@ static int decode_chunk_inner(struct col *c, struct hy_error *err)
 {
 	const struct hy_pq_reader *r = c->r;
 	int64_t expected = r->md->row_groups[c->rg].num_rows;
-	struct hy__pq_pages pr;
+	struct hy__pq_pages *pr = &c->pages;
 	int rc;
 
 	c->rows = 0;
 	c->nulls = 0;
 	c->has_dict = false;
 	c->dict_n = 0;
+	c->dict_mode = c->want_dict;
 	hy_buf_clear(&c->vals);
 	hy_buf_clear(&c->data);
 	hy_buf_clear(&c->valid);
@@ -627,15 +865,20 @@ static int decode_chunk_inner(struct col *c, struct hy_error *err)
 				      err));
 		HY_TRY(hy_buf_reserve(&c->valid, rows / 8 + 1, err));
 	}
-	if (c->var)
+	if (c->var && !c->dict_mode)
 		HY_TRY(grow_to(&c->vals, 4, err)); /* offsets[0] = 0 */
-	rc = hy__pq_pages_open(&pr, r->src, r->md, c->rg, c->leaf, err);
-	pr.verify_crc = r->verify_crc;
+	if (c->pages_open) {
+		rc = hy__pq_pages_reopen(pr, r->src, r->md, c->rg, c->leaf, err);
+	} else {
+		rc = hy__pq_pages_open(pr, r->src, r->md, c->rg, c->leaf, err);
+		c->pages_open = true; /* its buffers, even after a failure */
+	}
+	pr->verify_crc = r->verify_crc;
 	while (rc == 0) {
 		struct hy__pq_page pg;
 		bool eof = false;
 
-		rc = hy__pq_pages_next(&pr, &pg, &eof, err);
+		rc = hy__pq_pages_next(pr, &pg, &eof, err);
 		if (rc != 0 || eof)
 			break;
 		if (pg.header.type == HY_PQ_PAGE_DICTIONARY)
@@ -643,9 +886,8 @@ static int decode_chunk_inner(struct col *c, struct hy_error *err)
 		else
 			rc = data_page(c, &pg, expected, err);
 		if (rc != 0)
-			hy_error_prefix(err, "page %u", pr.page_index - 1);
+			hy_error_prefix(err, "page %u", pr->page_index - 1);
 	}
-	hy__pq_pages_close(&pr);
 	HY_TRY(rc);
 	if (c->rows != expected)
 		return hy_error_set(err, HY_EFORMAT,
@@ -659,13 +901,12 @@ static int decode_chunk(void *arg, struct hy_error *err)
 	struct col *c = arg;
 	int rc = decode_chunk_inner(c, err);
 
-	/* scratch is per row group: keep the memory bound to one of them */
-	hy_buf_reset(&c->dict_vals);
-	hy_buf_reset(&c->dict_data);
-	hy_buf_reset(&c->tmp);
-	hy_buf_reset(&c->tmp_data);
-	hy_buf_reset(&c->doff);
-	hy_buf_reset(&c->idx);
+	trim(&c->dict_vals);
+	trim(&c->dict_data);
+	trim(&c->tmp);
+	trim(&c->tmp_data);
+	trim(&c->doff);
+	trim(&c->idx);
 	if (rc != 0)
 		hy_error_prefix(err, "parquet: row group %zu, column %s", c->rg, c->name);
 	return rc;
@@ -673,27 +914,51 @@ static int decode_chunk(void *arg, struct hy_error *err)
 
 /* ---- row groups and batches ---- */
 
-static void drop_columns(struct hy_pq_reader *r)
+static void drop_slot(struct hy_pq_reader *r, struct col *cols)
 {
+	if (cols == NULL)
+		return;
 	for (size_t i = 0; i < r->ncols; i++) {
-		hy_column_unref(r->cols[i].result);
-		r->cols[i].result = NULL;
+		hy_column_unref(cols[i].result);
+		cols[i].result = NULL;
 	}
 }
 
-static int load_row_group(struct hy_pq_reader *r, size_t rg, struct hy_error *err)
+static void drop_columns(struct hy_pq_reader *r)
+{
+	drop_slot(r, r->slots[0]);
+	drop_slot(r, r->slots[1]);
+}
+
+/* The next row group with rows (r->next_rg moves past it), or SIZE_MAX. */
+static size_t next_row_group(struct hy_pq_reader *r)
+{
+	while (r->next_rg < r->md->num_row_groups)
+		if (r->md->row_groups[r->next_rg++].num_rows != 0)
+			return r->next_rg - 1;
+	return SIZE_MAX;
+}
+
+static int check_rows(const struct hy_pq_reader *r, size_t rg, struct hy_error *err)
 {
 	int64_t rows = r->md->row_groups[rg].num_rows;
 
-	drop_columns(r);
 	if (rows < 0 || rows > HY_MAX_COLUMN_ROWS)
 		return hy_error_set(err, HY_ELIMIT, "parquet: row group %zu has %lld rows", rg,
 				    (long long)rows);
+	return 0;
+}
+
+/* Decodes row group rg into `cols` now: serially, or on the pool and waits. */
+static int load_row_group(struct hy_pq_reader *r, struct col *cols, size_t rg, struct hy_error *err)
+{
+	drop_slot(r, cols);
+	HY_TRY(check_rows(r, rg, err));
 	for (size_t i = 0; i < r->ncols; i++)
-		r->cols[i].rg = rg;
+		cols[i].rg = rg;
 	if (r->pool == NULL || r->ncols < 2) {
 		for (size_t i = 0; i < r->ncols; i++)
-			HY_TRY(decode_chunk(&r->cols[i], err));
+			HY_TRY(decode_chunk(&cols[i], err));
 	} else {
 		struct hy_pool_group g;
 		int rc = 0;
@@ -703,18 +968,83 @@ static int load_row_group(struct hy_pq_reader *r, size_t rg, struct hy_error *er
 
 		hy_pool_group_init(&g, r->pool, HY_POOL_GROUP_CANCEL_ON_ERROR);
 		for (size_t i = 0; i < r->ncols && rc == 0; i++)
-			rc = hy_pool_submit(r->pool, &g, decode_chunk, &r->cols[i], err);
+			rc = hy_pool_submit(r->pool, &g, decode_chunk, &cols[i], err);
 		/* always wait: submitted tasks use the columns */
 		wrc = hy_pool_group_wait(&g, rc == 0 ? err : &ignored);
 		if (rc == 0)
 			rc = wrc;
 		if (rc != 0) {
-			drop_columns(r);
+			drop_slot(r, cols);
 			return rc;
 		}
 	}
-	r->rg_rows = rows;
+	return 0;
+}
+
+/* Starts decoding the next row group with rows into the other set of
+ * columns, on the pool, while the caller consumes the current one. Its
+ * failure is kept for when the reader gets to it. */
+static void prefetch(struct hy_pq_reader *r)
+{
+	struct col *cols = r->slots[1 - r->cur];
+	size_t rg;
+
+	if (r->pool == NULL || r->ncols < 2 || cols == NULL || (rg = next_row_group(r)) == SIZE_MAX)
+		return;
+	drop_slot(r, cols);
+	memset(&r->pending_err, 0, sizeof(r->pending_err));
+	r->pending = true;
+	r->pending_rg = rg;
+	r->pending_rc = check_rows(r, rg, &r->pending_err);
+	hy_pool_group_init(&r->group, r->pool, HY_POOL_GROUP_CANCEL_ON_ERROR);
+	for (size_t i = 0; i < r->ncols && r->pending_rc == 0; i++) {
+		cols[i].rg = rg;
+		r->pending_rc =
+			hy_pool_submit(r->pool, &r->group, decode_chunk, &cols[i], &r->pending_err);
+	}
+}
+
+/* Waits for the prefetch in flight; its first failure, or 0. */
+static int wait_prefetch(struct hy_pq_reader *r)
+{
+	struct hy_error ignored = {0};
+	int rc;
+
+	r->pending = false;
+	rc = hy_pool_group_wait(&r->group, r->pending_rc == 0 ? &r->pending_err : &ignored);
+	return r->pending_rc != 0 ? r->pending_rc : rc;
+}
+
+/* Makes the next row group with rows current; *end when there is none. */
+static int advance(struct hy_pq_reader *r, bool *end, struct hy_error *err)
+{
+	size_t rg;
+
+	*end = false;
+	if (r->pending) {
+		int rc = wait_prefetch(r);
+
+		drop_slot(r, r->cols);
+		if (rc != 0) {
+			drop_slot(r, r->slots[1 - r->cur]);
+			hy_error_set(err, rc, "%s", r->pending_err.msg);
+			return rc;
+		}
+		r->cur = 1 - r->cur;
+		r->cols = r->slots[r->cur];
+		rg = r->pending_rg;
+	} else {
+		rg = next_row_group(r);
+		if (rg == SIZE_MAX) {
+			drop_columns(r);
+			*end = true;
+			return 0;
+		}
+		HY_TRY(load_row_group(r, r->cols, rg, err));
+	}
+	r->rg_rows = r->md->row_groups[rg].num_rows;
 	r->rg_pos = 0;
+	prefetch(r);
 	return 0;
 }
 
@@ -726,17 +1056,13 @@ int hy_pq_reader_next_batch(struct hy_pq_reader *r, struct hy_batch **out, struc
 
 	*out = NULL;
 	while (r->rg_pos >= r->rg_rows) {
-		if (r->next_rg >= r->md->num_row_groups) {
-			drop_columns(r);
-			return 0;
-		}
+		bool end = false;
+
 		r->rg_rows = 0;
 		r->rg_pos = 0;
-		if (r->md->row_groups[r->next_rg].num_rows == 0) { /* nothing to decode */
-			r->next_rg++;
-			continue;
-		}
-		HY_TRY(load_row_group(r, r->next_rg++, err));
+		HY_TRY(advance(r, &end, err));
+		if (end)
+			return 0;
 	}
 	n = r->rg_rows - r->rg_pos;
 	if (n > r->max_rows)
@@ -788,6 +1114,7 @@ static int add_column(struct hy_pq_reader *r, size_t leaf, struct hy_error *err)
 	}
 	c->var = hy_dtype_is_var_width(&c->type);
 	c->ow = c->type.id == HY_BOOL ? 1 : (size_t)hy_dtype_byte_width(&c->type);
+	c->want_dict = r->keep_dict && c->conv == HY__PQ_CV_BYTES;
 	col_bufs_init(c);
 	r->ncols++;
 	return 0;
@@ -832,9 +1159,10 @@ static int open_inner(struct hy_pq_reader *r, const struct hy_pq_reader_options 
 	r->max_rows = opts != NULL && opts->max_batch_rows > 0 ? opts->max_batch_rows
 							       : HY_PQ_DEFAULT_BATCH_ROWS;
 	r->verify_crc = opts != NULL && opts->verify_crc;
+	r->keep_dict = opts != NULL && opts->keep_dictionary;
 	r->pool = opts != NULL ? opts->pool : NULL;
 	want = md->num_leaves; /* a projection names each leaf at most once */
-	r->cols = hy_calloc(want + 1, sizeof(*r->cols));
+	r->cols = r->slots[0] = hy_calloc(want + 1, sizeof(*r->cols));
 	if (r->cols == NULL)
 		return hy_error_set(err, HY_ENOMEM, "out of memory for the reader");
 	if (opts != NULL && opts->num_columns > 0) {
@@ -864,6 +1192,13 @@ static int open_inner(struct hy_pq_reader *r, const struct hy_pq_reader_options 
 	} else {
 		for (size_t k = 0; k < md->num_leaves; k++)
 			HY_TRY(add_column(r, k, err));
+	}
+	if (r->pool != NULL && r->ncols >= 2) {
+		/* the prefetch set: the same columns, no buffers yet */
+		r->slots[1] = hy_calloc(r->ncols, sizeof(*r->cols));
+		if (r->slots[1] == NULL)
+			return hy_error_set(err, HY_ENOMEM, "out of memory for the reader");
+		memcpy(r->slots[1], r->slots[0], r->ncols * sizeof(*r->cols));
 	}
 	return build_schema(r, err);
 }
@@ -929,10 +1264,18 @@ void hy_pq_reader_close(struct hy_pq_reader *r)
 {
 	if (r == NULL)
 		return;
+	if (r->pending) {
+		/* its tasks use the columns: let them finish */
+		int rc = wait_prefetch(r);
+
+		(void)rc; /* a failure of a row group nobody reads */
+	}
 	drop_columns(r);
-	for (size_t i = 0; i < r->ncols; i++)
-		col_bufs_reset(&r->cols[i]);
-	hy_free(r->cols);
+	for (int k = 0; k < 2; k++) {
+		for (size_t i = 0; r->slots[k] != NULL && i < r->ncols; i++)
+			col_bufs_reset(&r->slots[k][i]);
+		hy_free(r->slots[k]);
+	}
 	hy_schema_unref(r->schema);
 	hy_pq_metadata_destroy(r->md);
 	if (r->owns_src)
