@@ -532,7 +532,7 @@ static void publish_step(const char *step)
 static bool cannot_here(int e)
 {
 	return e == EINVAL || e == ENOSYS || e == EPERM || e == EACCES || e == EXDEV ||
-	       e == EMLINK || e == ENOTSUP || e == EOPNOTSUPP || e == EBUSY;
+	       e == EMLINK || e == EOPNOTSUPP || e == EBUSY; /* = ENOTSUP on Linux */
 }
 
 static char *parent_of(const char *path)
