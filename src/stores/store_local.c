@@ -3,16 +3,22 @@
  *
  *   open     names the final directory (`path`, plus the entity) and the
  *            staging directory <parent of final>/tmp/<flow>_store/, and
- *            removes what a killed run left in that staging directory
+ *            removes what a killed run left in that staging directory and in
+ *            its publish directory
  *   write    streams the rows (the store base's streaming form): each chunk
  *            of batch_size rows becomes one staged file named by
  *            file_pattern, written batch by batch as the rows come; the
  *            sequence is computed once per attempt (max existing + 1) and
  *            incremented per file
- *   finish   flushes, then publishes: every staged file renamed into the
- *            final directory (never over an existing file); for full_drop the
- *            data files that were there before are removed after every new
- *            file is in place
+ *   finish   flushes, then publishes atomically: the complete new directory
+ *            is built beside the final one (<staging>.publish: hard links to
+ *            what the destination keeps — all of it for incremental, all but
+ *            its data files for full_drop — and to the staged files), then
+ *            swapped in with renameat2(RENAME_EXCHANGE), so the final name
+ *            holds the old or the new directory at every instant; the old one
+ *            is then removed. Destinations that cannot be swapped (a
+ *            sub-directory in them, no hard links or no RENAME_EXCHANGE) get
+ *            the file-by-file renames instead, never over an existing file
  *   abort    removes the staged files; the destination is untouched
  *
  * Nothing touches the final directory before finish. Design notes and the
@@ -20,9 +26,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -376,8 +384,18 @@ static int store_write(struct hy_store *s, struct hy_batch *batch, struct hy_err
 	return hy_store_buffer_write(&s->buf, batch, err);
 }
 
+/* A data file of the destination (full_drop replaces those, D7): a regular
+ * file named *.<ext> of the store's format. */
+static bool is_data_file(const struct hy_store *s, const char *name, const struct stat *st)
+{
+	size_t len = strlen(name), el = strlen(exts[s->format]);
+
+	return len > el + 1 && name[len - el - 1] == '.' &&
+	       strcmp(name + len - el, exts[s->format]) == 0 && S_ISREG(st->st_mode);
+}
+
 /* Data files in the final directory before publishing (full_drop removes
- * them): regular files named *.<ext>. */
+ * them). */
 static int list_old(const struct hy_store *s, char ***out, size_t *n, struct hy_error *err)
 {
 	DIR *d = opendir(s->final_dir);
@@ -388,13 +406,10 @@ static int list_old(const struct hy_store *s, char ***out, size_t *n, struct hy_
 	*out = NULL;
 	*n = 0;
 	while (rc == 0 && d != NULL && (de = readdir(d)) != NULL) {
-		size_t len = strlen(de->d_name), el = strlen(exts[s->format]);
 		struct stat st;
 
-		if (len <= el + 1 || de->d_name[len - el - 1] != '.' ||
-		    strcmp(de->d_name + len - el, exts[s->format]) != 0 ||
-		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-		    !S_ISREG(st.st_mode))
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !is_data_file(s, de->d_name, &st))
 			continue;
 		if (*n == cap) {
 			char **grown =
@@ -458,12 +473,16 @@ static int move_one(struct hy_store *s, size_t i, bool back, struct hy_error *er
 	return rc;
 }
 
-static int publish(struct hy_store *s, struct hy_error *err)
+/* The old way, kept for destinations the swap cannot handle (see
+ * publish_swap): every staged file renamed into the final directory, then for
+ * full_drop the old data files removed. Not atomic across files. */
+static int publish_by_renames(struct hy_store *s, size_t *dropped, struct hy_error *err)
 {
 	char **old = NULL;
 	size_t nold = 0, moved = 0;
 	int rc;
 
+	*dropped = 0;
 	if ((rc = make_dirs(s->final_dir, err)) != 0)
 		return rc;
 	if (s->run_type == HY_RUN_FULL_DROP && (rc = list_old(s, &old, &nold, err)) != 0)
@@ -490,14 +509,301 @@ static int publish(struct hy_store *s, struct hy_error *err)
 				    strerror(errno));
 		hy_free(path);
 	}
-	hy_log_debug(s->flow, "Published %zu file(s) to %s%s", s->nstaged, s->final_dir,
-		     nold > 0 ? " (previous files removed)" : "");
+	*dropped = nold;
 	free_names(old, nold);
-	for (size_t i = 0; i < s->nstaged; i++)
-		hy_free(s->staged[i]);
-	s->nstaged = 0;
-	remove_staging_dir(s);
 	return 0;
+}
+
+/* Test-only hook (docs/internals/homes-stores.md, "Failure windows"): with
+ * HYGGE_TEST_PUBLISH_KILL=<step> the process SIGKILLs itself when publish
+ * reaches that step, so the tests can look at what every instant of a
+ * publish leaves behind. Steps, in order: linking, prepared, swapped,
+ * synced, settled. */
+static void publish_step(const char *step)
+{
+	const char *kill_at = getenv("HYGGE_TEST_PUBLISH_KILL");
+
+	if (kill_at != NULL && strcmp(kill_at, step) == 0)
+		(void)raise(SIGKILL);
+}
+
+/* Errors of link(2) and rename(2) that say "this file system (or this
+ * destination) cannot do it", after which the renames are the way. */
+static bool cannot_here(int e)
+{
+	return e == EINVAL || e == ENOSYS || e == EPERM || e == EACCES || e == EXDEV ||
+	       e == EMLINK || e == EOPNOTSUPP || e == EBUSY; /* = ENOTSUP on Linux */
+}
+
+static char *parent_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return hy_strdup(".");
+	if (slash == path)
+		return hy_strdup("/");
+	return hy_asprintf("%.*s", (int)(slash - path), path);
+}
+
+/* "<staging>.publish": where publish builds the new directory, and where the
+ * swap leaves the old one. */
+static char *publish_path(const struct hy_store *s)
+{
+	return hy_asprintf("%s.publish", s->staging_dir);
+}
+
+static bool same_file(int dfd, const char *name, const struct stat *st)
+{
+	struct stat other;
+
+	return dfd >= 0 && fstatat(dfd, name, &other, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       other.st_ino == st->st_ino && other.st_dev == st->st_dev;
+}
+
+/* The type and inode of the entry `de` of `d` (on device `dev`), from
+ * readdir when the file system gives them, which saves a stat per file of a
+ * large destination; lstat's otherwise. */
+static int entry_stat(DIR *d, const struct dirent *de, dev_t dev, struct stat *st)
+{
+	if (de->d_type == DT_UNKNOWN)
+		return fstatat(dirfd(d), de->d_name, st, AT_SYMLINK_NOFOLLOW);
+	memset(st, 0, sizeof(*st));
+	st->st_mode = DTTOIF(de->d_type);
+	st->st_ino = de->d_ino;
+	st->st_dev = dev; /* a mount point would differ, but it is a directory */
+	return 0;
+}
+
+static dev_t dir_dev(DIR *d)
+{
+	struct stat st;
+
+	return d != NULL && fstat(dirfd(d), &st) == 0 ? st.st_dev : 0;
+}
+
+/* Empties and removes the directory `dir` that publish built or swapped out:
+ * a name that is a link of one in the destination or in staging goes, as do
+ * data files when `drop_data` (the old ones a full_drop replaced); anything
+ * else arrived in the destination while publish was preparing, and is moved
+ * into it rather than lost. Returns how many entries were removed, -1 when
+ * `dir` does not exist. */
+static long settle_dir(const struct hy_store *s, const char *dir, bool drop_data)
+{
+	DIR *d = opendir(dir);
+	int ffd = open(s->final_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int sfd = open(s->staging_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dev_t dev = dir_dev(d);
+	struct dirent *de;
+	long n = 0;
+
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		const char *name = de->d_name;
+		struct stat st;
+
+		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
+		    entry_stat(d, de, dev, &st) != 0)
+			continue;
+		if (same_file(ffd, name, &st) || same_file(sfd, name, &st) ||
+		    (drop_data && is_data_file(s, name, &st))) {
+			if (unlinkat(dirfd(d), name, 0) == 0)
+				n++;
+		} else if (ffd < 0 || renameat2(dirfd(d), name, ffd, name, RENAME_NOREPLACE) != 0) {
+			hy_log_warn(s->flow, "Left %s/%s in place: %s", dir, name,
+				    ffd < 0 ? "the destination is missing" : strerror(errno));
+		}
+	}
+	if (d != NULL) {
+		closedir(d);
+		if (rmdir(dir) != 0)
+			hy_log_warn(s->flow, "Could not remove %s: %s", dir, strerror(errno));
+	} else {
+		n = -1;
+	}
+	if (ffd >= 0)
+		close(ffd);
+	if (sfd >= 0)
+		close(sfd);
+	return n;
+}
+
+/* Links `name` from `from` into the directory being built. */
+static int link_in(int from, const char *from_dir, const char *name, int to, bool *fallback,
+		   struct hy_error *err)
+{
+	if (linkat(from, name, to, name, 0) == 0)
+		return 0;
+	if (errno != EEXIST && cannot_here(errno)) {
+		*fallback = true;
+		return 0;
+	}
+	return hy_error_set_errno(err, HY_EIO, errno, "Failed to finalize transfer %s/%s", from_dir,
+				  name);
+}
+
+/* Links into the directory `pub` (open as `pfd`) what the destination keeps
+ * (everything for incremental, all but the data files for full_drop: D7)
+ * when it exists, then every staged file. A sub-directory in the
+ * destination cannot be linked: *fallback. */
+static int fill_new_dir(struct hy_store *s, int pfd, bool had, size_t *dropped, bool *fallback,
+			struct hy_error *err)
+{
+	DIR *d = had ? opendir(s->final_dir) : NULL;
+	int sfd = -1, rc = 0;
+	struct dirent *de;
+
+	*dropped = 0;
+	if (had && d == NULL) {
+		if (cannot_here(errno)) { /* e.g. write but no read permission */
+			*fallback = true;
+			return 0;
+		}
+		return hy_error_set_errno(err, HY_EIO, errno, "Failed to finalize transfer %s",
+					  s->final_dir);
+	}
+	while (d != NULL && rc == 0 && !*fallback && (de = readdir(d)) != NULL) {
+		struct stat st;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+		    entry_stat(d, de, 0, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode))
+			*fallback = true;
+		else if (s->run_type == HY_RUN_FULL_DROP && is_data_file(s, de->d_name, &st))
+			(*dropped)++;
+		else
+			rc = link_in(dirfd(d), s->final_dir, de->d_name, pfd, fallback, err);
+	}
+	if (d != NULL)
+		closedir(d);
+	if (rc == 0 && !*fallback &&
+	    (sfd = open(s->staging_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		rc = hy_error_set_errno(err, HY_EIO, errno, "Failed to finalize transfer %s",
+					s->staging_dir);
+	for (size_t i = 0; rc == 0 && !*fallback && i < s->nstaged; i++) {
+		rc = link_in(sfd, s->staging_dir, s->staged[i], pfd, fallback, err);
+		if (i == 0)
+			publish_step("linking");
+	}
+	if (sfd >= 0)
+		close(sfd);
+	if (rc == 0 && !*fallback && fsync(pfd) != 0)
+		rc = hy_error_set_errno(err, HY_EIO, errno, "Failed to finalize transfer %s",
+					s->final_dir);
+	return rc;
+}
+
+static void sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+}
+
+/* The atomic publish: the complete new directory is built as `pub` in
+ * tmp/ (same file system), then swapped with the final one in one
+ * renameat2(RENAME_EXCHANGE) (a plain rename when there is no final
+ * directory yet), so the final name holds the old or the new directory at
+ * every instant. The swapped-out old tree is then emptied (settle_dir).
+ * Sets *fallback, having changed nothing, when this destination cannot be
+ * swapped: a symlink or not a directory, a sub-directory in it, no hard
+ * links or no RENAME_EXCHANGE on the file system. */
+static int publish_swap(struct hy_store *s, const char *pub, size_t *dropped, bool *fallback,
+			struct hy_error *err)
+{
+	char *tmp = NULL, *parent = NULL;
+	struct stat st;
+	bool had = lstat(s->final_dir, &st) == 0;
+	int lstat_errno = errno, pfd = -1, rc = 0;
+
+	if ((tmp = parent_of(pub)) == NULL || (parent = parent_of(s->final_dir)) == NULL) {
+		rc = hy_error_set(err, HY_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((had && !S_ISDIR(st.st_mode)) || (!had && lstat_errno != ENOENT)) {
+		*fallback = true;
+		goto out;
+	}
+	(void)settle_dir(s, pub, false); /* an earlier attempt's, if any */
+	if ((rc = make_dirs(pub, err)) != 0 || (!had && (rc = make_dirs(parent, err)) != 0))
+		goto out;
+	if ((pfd = open(pub, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		rc = hy_error_set_errno(err, HY_EIO, errno, "Failed to create directories: %s",
+					pub);
+		goto out;
+	}
+	if (had && fchmod(pfd, st.st_mode & 07777) != 0) {
+		rc = hy_error_set_errno(err, HY_EIO, errno, "Failed to finalize transfer %s", pub);
+		goto out;
+	}
+	if ((rc = fill_new_dir(s, pfd, had, dropped, fallback, err)) != 0 || *fallback)
+		goto out;
+	publish_step("prepared");
+	if ((had ? renameat2(AT_FDCWD, pub, AT_FDCWD, s->final_dir, RENAME_EXCHANGE)
+		 : rename_noreplace(pub, s->final_dir)) != 0) {
+		if (cannot_here(errno))
+			*fallback = true;
+		else
+			rc = hy_error_set_errno(err, HY_EIO, errno,
+						"Failed to finalize transfer %s", pub);
+		goto out;
+	}
+	publish_step("swapped");
+	/* The swap is durable once both parents are (a power cut, not a kill). */
+	sync_dir(parent);
+	sync_dir(tmp);
+	publish_step("synced");
+	if (had)
+		(void)settle_dir(s, pub, s->run_type == HY_RUN_FULL_DROP);
+	publish_step("settled");
+out:
+	if (pfd >= 0)
+		close(pfd);
+	if (rc != 0 || *fallback)
+		(void)settle_dir(s, pub, false); /* only links: the destination is untouched */
+	hy_free(tmp);
+	hy_free(parent);
+	return rc;
+}
+
+/* Publishes the staged files. Publishes of one parent directory are
+ * serialised with flock(2) on it, so two flows (or two processes) that share
+ * a destination never build their new directories from the same old one and
+ * lose each other's files in the swap. */
+static int publish(struct hy_store *s, struct hy_error *err)
+{
+	char *pub = publish_path(s), *parent = parent_of(s->final_dir);
+	size_t dropped = 0;
+	bool fallback = false;
+	int lock = -1, rc;
+
+	if (pub == NULL || parent == NULL) {
+		rc = hy_error_set(err, HY_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((lock = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
+		(void)flock(lock, LOCK_EX); /* best effort: not every file system locks */
+	rc = publish_swap(s, pub, &dropped, &fallback, err);
+	if (rc == 0 && fallback) {
+		hy_log_debug(s->flow, "%s cannot be swapped in one step: publishing file by file",
+			     s->final_dir);
+		rc = publish_by_renames(s, &dropped, err);
+	}
+	if (rc != 0)
+		goto out;
+	hy_log_debug(s->flow, "Published %zu file(s) to %s%s", s->nstaged, s->final_dir,
+		     dropped > 0 ? " (previous files removed)" : "");
+	/* After a swap the staged names are links of the published files. */
+	drop_staged(s);
+out:
+	if (lock >= 0)
+		close(lock); /* releases the lock */
+	hy_free(pub);
+	hy_free(parent);
+	return rc;
 }
 
 static int store_finish(struct hy_store *s, struct hy_error *err)
@@ -551,7 +857,7 @@ static int store_open(struct hy_store **out, const void *config,
 	const struct hy_file_cfg *fc = &cfg->u.file;
 	struct hy_store *s;
 	const char *pattern;
-	char *fallback = NULL;
+	char *fallback = NULL, *pub;
 	long stale;
 	int rc;
 
@@ -580,7 +886,17 @@ static int store_open(struct hy_store **out, const void *config,
 		goto fail;
 	if ((rc = hy_store_buffer_init_streaming(&s->buf, fc->batch_size, take_part, s, err)) != 0)
 		goto fail;
-	/* A killed run cannot clean up after itself: its staging goes now. */
+	/* A killed run cannot clean up after itself: its publish directory (the
+	 * new one not swapped in yet, or the old one swapped out) and its staging
+	 * go now, in that order (settle_dir recognises links of staged files). */
+	if ((pub = publish_path(s)) == NULL) {
+		rc = hy_error_set(err, HY_ENOMEM, "out of memory");
+		goto fail;
+	}
+	if ((stale = settle_dir(s, pub, true)) >= 0)
+		hy_log_info(s->flow, "Removed %s (%ld file(s)) left by an interrupted publish", pub,
+			    stale);
+	hy_free(pub);
 	if ((stale = clear_dir(s->staging_dir)) > 0)
 		hy_log_info(s->flow, "Removed %ld staged file(s) left by an interrupted run in %s",
 			    stale, s->staging_dir);

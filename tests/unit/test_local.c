@@ -4,10 +4,12 @@
  * stale staging, parquet in. The whole path, DuckDB judging the values, is in the e2e
  * cases go-*. */
 #include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -407,6 +409,260 @@ static void test_store_pattern_without_sequence_never_overwrites(void **state)
 	teardown();
 }
 
+/* ---- atomic publish ---- */
+
+/* The text of root/rel ("<missing>" when it cannot be read). */
+static const char *read_text(const char *rel)
+{
+	static char text[4096];
+	char path[512];
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	if ((f = fopen(path, "r")) == NULL)
+		return "<missing>";
+	n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	return text;
+}
+
+static ino_t inode_of(const char *rel)
+{
+	char path[512];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	assert_int_equal(lstat(path, &st), 0);
+	return st.st_ino;
+}
+
+/* Opens a store on lake/t (csv, batch_size 2), writes ids from..to and
+ * finishes; returns finish's status. */
+static int load_ids(enum hy_run_type run_type, int from, int to)
+{
+	const struct hy_store_ops *ops = store_ops();
+	struct hy_endpoint_context cx = ctx(run_type);
+	char path[512];
+	struct hy_store_config c = store_cfg("lake/t", "", 2, path);
+	struct hy_store *s = NULL;
+	struct hy_error err = {0};
+	int rc;
+
+	assert_int_equal(ops->open(&s, &c, &cx, &err), 0);
+	write_ids(ops, s, from, to);
+	rc = ops->finish(s, &err);
+	ops->close(s);
+	return rc;
+}
+
+#define F1 "lake/t/00000000000000000001.csv"
+#define F2 "lake/t/00000000000000000002.csv"
+#define F3 "lake/t/00000000000000000003.csv"
+
+static void test_store_incremental_publish_swaps_in_links_and_new_files(void **state)
+{
+	char ls[512], path[512];
+	struct stat st;
+	ino_t kept, notes;
+
+	(void)state;
+	setup();
+	write_text(F1, "id\n0\n");
+	write_text("lake/t/notes.txt", "not data\n");
+	snprintf(path, sizeof(path), "%s/lake/t", root);
+	assert_int_equal(chmod(path, 0750), 0);
+	kept = inode_of(F1);
+	notes = inode_of("lake/t/notes.txt");
+	assert_int_equal(load_ids(HY_RUN_INCREMENTAL, 1, 3), 0);
+	listing("lake/t", ls, sizeof(ls));
+	assert_string_equal(ls, "00000000000000000001.csv 00000000000000000002.csv "
+				"00000000000000000003.csv notes.txt");
+	assert_string_equal(read_text(F1), "id\n0\n");
+	assert_string_equal(read_text(F2), "id\n1\n2\n");
+	assert_string_equal(read_text(F3), "id\n3\n");
+	assert_string_equal(read_text("lake/t/notes.txt"), "not data\n");
+	/* The kept files are the same files (linked, not copied), each with one
+	 * name again once the old directory is gone; the directory keeps its mode. */
+	assert_true(inode_of(F1) == kept);
+	assert_true(inode_of("lake/t/notes.txt") == notes);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_nlink, 2);
+	assert_int_equal(st.st_mode & 07777, 0750);
+	snprintf(path, sizeof(path), "%s/%s", root, F1);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_nlink, 1);
+	assert_false(exists("lake/tmp")); /* staging, publish directory and tmp/ gone */
+	teardown();
+}
+
+static void test_store_full_drop_publish_keeps_only_non_data_files(void **state)
+{
+	char ls[512];
+
+	(void)state;
+	setup();
+	write_text(F1, "id\n0\n");
+	write_text("lake/t/00000000000000000001.ndjson", "{}\n"); /* not the store's format */
+	write_text("lake/t/keep.txt", "not data\n");
+	assert_int_equal(load_ids(HY_RUN_FULL_DROP, 1, 3), 0);
+	listing("lake/t", ls, sizeof(ls));
+	assert_string_equal(ls, "00000000000000000001.ndjson 00000000000000000002.csv "
+				"00000000000000000003.csv keep.txt");
+	assert_string_equal(read_text(F2), "id\n1\n2\n");
+	assert_string_equal(read_text(F3), "id\n3\n");
+	assert_string_equal(read_text("lake/t/keep.txt"), "not data\n");
+	assert_string_equal(read_text("lake/t/00000000000000000001.ndjson"), "{}\n");
+	assert_false(exists("lake/tmp"));
+	teardown();
+	/* A first publish: there is no final directory to swap with. */
+	setup();
+	assert_int_equal(load_ids(HY_RUN_FULL_DROP, 1, 3), 0);
+	listing("lake/t", ls, sizeof(ls));
+	assert_string_equal(ls, "00000000000000000001.csv 00000000000000000002.csv");
+	assert_string_equal(read_text(F1), "id\n1\n2\n");
+	assert_false(exists("lake/tmp"));
+	teardown();
+}
+
+/* A sub-directory cannot be hard-linked: such a destination gets the
+ * file-by-file renames, with the same result. */
+static void test_store_publish_falls_back_to_renames(void **state)
+{
+	char ls[512];
+
+	(void)state;
+	setup();
+	write_text(F1, "id\n0\n");
+	write_text("lake/t/sub/x.csv", "id\n9\n");
+	assert_int_equal(load_ids(HY_RUN_FULL_DROP, 1, 3), 0);
+	listing("lake/t", ls, sizeof(ls));
+	assert_string_equal(ls, "00000000000000000002.csv 00000000000000000003.csv sub");
+	assert_string_equal(read_text(F3), "id\n3\n");
+	assert_string_equal(read_text("lake/t/sub/x.csv"), "id\n9\n");
+	assert_false(exists("lake/tmp"));
+	teardown();
+}
+
+/* What a killed publish left in tmp/<flow>_store.publish goes at the next
+ * open: links of published or staged files and old data files are removed, a
+ * file that reached the destination during the publish is moved into it. */
+static void test_store_open_settles_an_interrupted_publish(void **state)
+{
+	char ls[512], from[512], to[512];
+
+	(void)state;
+	setup();
+	write_text(F2, "id\n2\n");
+	write_text("lake/tmp/t_store.publish/00000000000000000001.csv", "id\n1\n"); /* old data */
+	write_text("lake/tmp/t_store.publish/late.txt", "late\n");
+	snprintf(from, sizeof(from), "%s/%s", root, F2);
+	snprintf(to, sizeof(to), "%s/lake/tmp/t_store.publish/00000000000000000002.csv", root);
+	assert_int_equal(link(from, to), 0);
+	write_text("lake/tmp/t_store/00000000000000000003.csv", "id\n3\n");
+	assert_int_equal(load_ids(HY_RUN_INCREMENTAL, 5, 5), 0);
+	listing("lake/t", ls, sizeof(ls));
+	assert_string_equal(ls, "00000000000000000002.csv 00000000000000000003.csv late.txt");
+	assert_string_equal(read_text(F3), "id\n5\n");
+	assert_string_equal(read_text("lake/t/late.txt"), "late\n");
+	assert_false(exists("lake/tmp"));
+	teardown();
+}
+
+/* Publish killed at `step` in a child process; returns how the child ended
+ * (the signal, or 100 + its status when it was not killed). */
+static int publish_killed_at(enum hy_run_type run_type, const char *step)
+{
+	int status = 0;
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (setenv("HYGGE_TEST_PUBLISH_KILL", step, 1) != 0)
+			_exit(1);
+		_exit(load_ids(run_type, 1, 3) == 0 ? 0 : 2);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return WIFSIGNALED(status) ? WTERMSIG(status) : 100 + WEXITSTATUS(status);
+}
+
+/* A SIGKILL at every step of publish leaves the final directory exactly old
+ * or exactly new, a publish directory under tmp/ that the next open removes,
+ * and a next run that succeeds. */
+static void test_store_publish_killed_at_any_step_is_old_or_new(void **state)
+{
+	static const char *const steps[] = {"linking", "prepared", "swapped", "synced", "settled"};
+	static const char *const old_ls = "00000000000000000001.csv notes.txt";
+
+	(void)state;
+	for (int full_drop = 0; full_drop <= 1; full_drop++) {
+		enum hy_run_type rt = full_drop ? HY_RUN_FULL_DROP : HY_RUN_INCREMENTAL;
+		const char *new_ls = full_drop
+					     ? "00000000000000000002.csv "
+					       "00000000000000000003.csv notes.txt"
+					     : "00000000000000000001.csv 00000000000000000002.csv "
+					       "00000000000000000003.csv notes.txt";
+
+		for (int first = 0; first <= 1; first++) {
+			for (size_t i = 0; i < sizeof(steps) / sizeof(*steps); i++) {
+				bool swapped = i >= 2;
+				char ls[512];
+
+				setup();
+				if (!first) {
+					write_text(F1, "id\n0\n");
+					write_text("lake/t/notes.txt", "not data\n");
+				}
+				assert_int_equal(publish_killed_at(rt, steps[i]), SIGKILL);
+				listing("lake/t", ls, sizeof(ls));
+				if (first && swapped)
+					assert_string_equal(ls, "00000000000000000001.csv "
+								"00000000000000000002.csv");
+				else if (first)
+					assert_string_equal(ls, ""); /* no final directory yet */
+				else
+					assert_string_equal(ls, swapped ? new_ls : old_ls);
+				if (!first) {
+					assert_string_equal(read_text("lake/t/notes.txt"),
+							    "not data\n");
+					assert_string_equal(read_text(F1), swapped && full_drop
+										   ? "<missing>"
+										   : "id\n0\n");
+				}
+				if (swapped)
+					assert_string_equal(read_text(first ? F1 : F2),
+							    "id\n1\n2\n");
+				/* The leftovers are recognisable: */
+				assert_true(exists("lake/tmp/t_store") ||
+					    exists("lake/tmp/t_store.publish"));
+				/* ... and go at the next run, which publishes. */
+				assert_int_equal(load_ids(rt, 7, 7), 0);
+				assert_false(exists("lake/tmp"));
+				listing("lake/t", ls, sizeof(ls));
+				assert_true(strstr(ls, ".csv") != NULL);
+				if (!first && full_drop)
+					assert_string_equal(ls,
+							    swapped ? "00000000000000000004.csv "
+								      "notes.txt"
+								    : "00000000000000000002.csv "
+								      "notes.txt");
+				if (!first && !full_drop && swapped)
+					assert_string_equal(ls, "00000000000000000001.csv "
+								"00000000000000000002.csv "
+								"00000000000000000003.csv "
+								"00000000000000000004.csv "
+								"notes.txt");
+				if (!first && !full_drop && !swapped)
+					assert_string_equal(ls, "00000000000000000001.csv "
+								"00000000000000000002.csv "
+								"notes.txt");
+				teardown();
+			}
+		}
+	}
+}
+
 /* type parquet store: one parquet file per batch_size rows, read back whole
  * by the parquet home (the full round trip of every type is the e2e cases'). */
 static void test_store_writes_parquet_the_home_reads(void **state)
@@ -504,6 +760,11 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_store_full_drop_without_rows_keeps_destination),
 	cmocka_unit_test(test_store_removes_stale_staging_at_open),
 	cmocka_unit_test(test_store_pattern_without_sequence_never_overwrites),
+	cmocka_unit_test(test_store_incremental_publish_swaps_in_links_and_new_files),
+	cmocka_unit_test(test_store_full_drop_publish_keeps_only_non_data_files),
+	cmocka_unit_test(test_store_publish_falls_back_to_renames),
+	cmocka_unit_test(test_store_open_settles_an_interrupted_publish),
+	cmocka_unit_test(test_store_publish_killed_at_any_step_is_old_or_new),
 	cmocka_unit_test(test_store_writes_parquet_the_home_reads),
 	cmocka_unit_test(test_sqlite_store_abort_then_retry),
 };
