@@ -362,13 +362,17 @@ static int take_part(void *ctx, struct hy_batch *part, bool ends_chunk, struct h
 	struct hy_store *s = ctx;
 
 	if (part != NULL) {
-		if (s->cur == NULL)
-			HY_TRY(open_chunk(s, part->schema, err));
-		int rc = hy__local_file_write(s->cur, part, err);
+		struct hy__local_file *f = s->cur;
+		int rc;
 
+		if (f == NULL) {
+			HY_TRY(open_chunk(s, part->schema, err));
+			if ((f = s->cur) == NULL)
+				return hy_error_set(err, HY_ESTATE, "no staged file open");
+		}
+		rc = hy__local_file_write(f, part, err);
 		if (rc != 0) {
-			hy_error_prefix(err, "Failed to write %s to %s", exts[s->format],
-					s->cur->path);
+			hy_error_prefix(err, "Failed to write %s to %s", exts[s->format], f->path);
 			drop_chunk(s);
 			return rc;
 		}

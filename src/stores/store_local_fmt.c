@@ -221,17 +221,3 @@ void hy__local_file_close(struct hy__local_file *f)
 	hy_free(f->path);
 	hy_free(f);
 }
-
-int hy__local_write_file(const char *path, int format, const struct hy_local_write_opts *o,
-			 struct hy_batch *batch, struct hy_error *err)
-{
-	struct hy__local_file *f = NULL;
-	int rc = hy__local_file_open(&f, path, format, o, batch->schema, err);
-
-	if (rc == 0)
-		rc = hy__local_file_write(f, batch, err);
-	if (rc == 0)
-		rc = hy__local_file_finish(f, err);
-	hy__local_file_close(f);
-	return rc;
-}

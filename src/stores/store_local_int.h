@@ -53,12 +53,6 @@ int hy__local_file_write(struct hy__local_file *f, struct hy_batch *batch,
 int hy__local_file_finish(struct hy__local_file *f, struct hy_error *err) HY_WUR;
 void hy__local_file_close(struct hy__local_file *f);
 
-/* Creates `path` (which must not exist) holding the rows of `batch` in
- * `format` (enum hy_file_format). On failure the file may be left behind
- * half-written: the caller removes it. */
-int hy__local_write_file(const char *path, int format, const struct hy_local_write_opts *o,
-			 struct hy_batch *batch, struct hy_error *err) HY_WUR;
-
 /* 0 when this build writes parquet, else HY_EUNSUPPORTED
  * "format 'parquet' is not available in this build yet". */
 int hy__local_pq_writer_available(struct hy_error *err) HY_WUR;
