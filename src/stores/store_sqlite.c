@@ -36,6 +36,7 @@
 #define TABLE_NAME_MAX 4096       /* bytes of a table name, as for field names */
 #define SQL_MAX        (64 << 20) /* bytes of one generated statement */
 #define CACHE_KIB      65536      /* page cache for the load: 64 MiB */
+#define PAGE_SIZE      16384      /* bytes per page of a database hygge creates */
 #define WARN_MAX       1024       /* bytes of one warning line */
 #define SCRATCH_MAX    64         /* longest formatted value: a 38-digit decimal */
 #define GROUP_ROWS     32         /* rows per multi-row INSERT (see insert_rows) */
@@ -436,6 +437,10 @@ static int configure(struct hy_sqlite_sink *s, enum hy_sqlite_journal journal, s
 
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, s->busy_ms);
+	/* Takes effect only for a database still empty (created by this open),
+	 * so before WAL, which fixes the page size; a no-op for any other. */
+	snprintf(sql, sizeof(sql), "PRAGMA page_size=%d", PAGE_SIZE);
+	HY_TRY(exec_sql(s, sql, "set the page size", err));
 	if (journal == HY_SQLITE_JOURNAL_WAL)
 		HY_TRY(exec_sql(s, "PRAGMA journal_mode=WAL", "set the journal mode", err));
 	snprintf(sql, sizeof(sql), "PRAGMA cache_size=-%d", CACHE_KIB);

@@ -1093,6 +1093,42 @@ static void test_journal_mode_can_be_kept(void **state)
 	rm_tree(dir);
 }
 
+/* A database the store creates gets 16 KiB pages (fewer pages, WAL frames
+ * and write calls per row); one that exists keeps its page size, in WAL mode
+ * and with a rollback journal, and its rows. */
+static void test_page_size_only_for_new_databases(void **state)
+{
+	const char *dir = tmp_dir();
+	const char *fresh = path_in(dir, "new.db");
+	const char *old_wal = path_in(dir, "old_wal.db");
+	const char *old_delete = path_in(dir, "old_delete.db");
+	sqlite3 *db;
+
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		const char *path = k == 0 ? old_wal : old_delete;
+
+		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(db,
+					      k == 0 ? "PRAGMA journal_mode=WAL; CREATE TABLE o(x)"
+						     : "CREATE TABLE o(x)",
+					      NULL, NULL, NULL),
+				 SQLITE_OK);
+		sqlite3_close(db);
+	}
+	for (int k = 0; k < 3; k++) {
+		const char *path = k == 0 ? fresh : k == 1 ? old_wal : old_delete;
+		struct hy_batch *b = rows_batch(0, 40, false);
+
+		run_ok(path, "t", HY_SQLITE_INCREMENTAL, &b, 1);
+		db = db_open(path);
+		assert_string_equal(q1(db, "PRAGMA page_size"), k == 0 ? "16384" : "4096");
+		assert_string_equal(q1(db, "SELECT count(*) || ' ' || sum(id) FROM t"), "40 780");
+		sqlite3_close(db);
+	}
+	rm_tree(dir);
+}
+
 /* ---- schema evolution ---- */
 
 static void test_new_columns_are_added_with_a_warning(void **state)
@@ -1522,6 +1558,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_empty_runs_keep_the_destination),
 	cmocka_unit_test(test_calls_out_of_order),
 	cmocka_unit_test(test_journal_mode_can_be_kept),
+	cmocka_unit_test(test_page_size_only_for_new_databases),
 	cmocka_unit_test(test_new_columns_are_added_with_a_warning),
 	cmocka_unit_test(test_schema_change_within_a_run),
 	cmocka_unit_test(test_type_conflict_is_a_clear_error),
