@@ -117,6 +117,7 @@ struct hy_sqlite_sink {
 	void *warn_ctx;
 	char *log_flow;
 	enum sink_state state;
+	bool wal_after_commit; /* a new database: WAL is set after the first commit */
 
 	struct table_col *cols; /* the load target's columns (tmp or table) */
 	size_t ncols;
@@ -441,7 +442,10 @@ static int configure(struct hy_sqlite_sink *s, enum hy_sqlite_journal journal, s
 	 * so before WAL, which fixes the page size; a no-op for any other. */
 	snprintf(sql, sizeof(sql), "PRAGMA page_size=%d", PAGE_SIZE);
 	HY_TRY(exec_sql(s, sql, "set the page size", err));
-	if (journal == HY_SQLITE_JOURNAL_WAL)
+	/* A new database loads under SQLite's rollback journal and switches to
+	 * WAL after its first commit: new pages need no journal, while WAL
+	 * would write every row twice (docs/internals/stores-sqlite.md). */
+	if (journal == HY_SQLITE_JOURNAL_WAL && !s->wal_after_commit)
 		HY_TRY(exec_sql(s, "PRAGMA journal_mode=WAL", "set the journal mode", err));
 	snprintf(sql, sizeof(sql), "PRAGMA cache_size=-%d", CACHE_KIB);
 	HY_TRY(exec_sql(s, sql, "set the cache size", err));
@@ -453,10 +457,30 @@ static int configure(struct hy_sqlite_sink *s, enum hy_sqlite_journal journal, s
 	return exec_sql(s, "PRAGMA legacy_alter_table=ON", "set legacy_alter_table", err);
 }
 
+/* Whether `path` holds no database yet: missing or empty, and no WAL beside
+ * it with content. A path too long to name its WAL here answers no (the
+ * WAL path is then taken). */
+static bool is_new_database(const char *path)
+{
+	struct stat st;
+	char wal[4096];
+	int n;
+
+	if (stat(path, &st) == 0 && st.st_size > 0)
+		return false;
+	n = snprintf(wal, sizeof(wal), "%s-wal", path);
+	if (n < 0 || (size_t)n >= sizeof(wal))
+		return false;
+	return stat(wal, &st) != 0 || st.st_size == 0;
+}
+
 static int open_db(struct hy_sqlite_sink *s, enum hy_sqlite_journal journal, struct hy_error *err)
 {
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-	int rc = sqlite3_open_v2(s->path, &s->db, flags, NULL);
+	int rc;
+
+	s->wal_after_commit = journal == HY_SQLITE_JOURNAL_WAL && is_new_database(s->path);
+	rc = sqlite3_open_v2(s->path, &s->db, flags, NULL);
 
 	if (rc != SQLITE_OK) {
 		if (s->db == NULL)
@@ -1249,7 +1273,18 @@ static int publish(struct hy_sqlite_sink *s, struct hy_error *err)
 		snprintf(sql, sizeof(sql), "ALTER TABLE %s RENAME TO %s", s->qtmp, s->qtable);
 		HY_TRY(exec_sql(s, sql, "rename the staging table", err));
 	}
-	return exec_sql(s, "COMMIT", "commit", err);
+	HY_TRY(exec_sql(s, "COMMIT", "commit", err));
+	if (s->wal_after_commit) {
+		/* Best effort, without waiting: a reader that opened the new file
+		 * keeps the rollback journal for now, and the next run's open sets
+		 * WAL as for any existing database. The data is committed either
+		 * way. */
+		sqlite3_busy_timeout(s->db, 0);
+		sqlite3_exec(s->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+		sqlite3_busy_timeout(s->db, s->busy_ms);
+		s->wal_after_commit = false;
+	}
+	return 0;
 }
 
 int hy_sqlite_sink_finish(struct hy_sqlite_sink *s, struct hy_error *err)

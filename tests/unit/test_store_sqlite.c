@@ -1093,6 +1093,125 @@ static void test_journal_mode_can_be_kept(void **state)
 	rm_tree(dir);
 }
 
+/* `n` rows of one string column `v`, each `size` bytes. */
+static struct hy_batch *wide_batch(int64_t n, size_t size)
+{
+	static const char *const name = "v";
+	struct hy_builder *b = new_builder(hy_dtype_simple(HY_STRING));
+	struct hy_column *col;
+	struct hy_error err = {0};
+	char *text = malloc(size);
+
+	assert_non_null(text);
+	memset(text, 'x', size);
+	for (int64_t i = 0; i < n; i++)
+		assert_int_equal(hy_builder_append_str(b, text, size, &err), 0);
+	free(text);
+	col = finish_col(b);
+	return batch_of(1, &name, &col);
+}
+
+static bool file_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+/* A new database loads under the rollback journal (new pages need no
+ * journal, WAL would write every row twice) and is in WAL mode once its
+ * first load is committed; the next load into it goes through the WAL. */
+static void test_new_database_switches_to_wal_after_its_first_load(void **state)
+{
+	const char *dir = tmp_dir();
+	const char *path = path_in(dir, "new.db");
+	char wal[300], journal[300];
+	struct hy_sqlite_sink_config c = config(path, "t", HY_SQLITE_FULL_DROP);
+	struct hy_sqlite_sink *s = NULL;
+	struct hy_batch *b;
+	struct hy_error err = {0};
+	sqlite3 *db;
+
+	(void)state;
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	snprintf(journal, sizeof(journal), "%s-journal", path);
+	for (int run_no = 0; run_no < 2; run_no++) {
+		assert_int_equal(hy_sqlite_sink_open(&s, &c, &err), 0);
+		b = rows_batch(run_no * 100, 40, false);
+		assert_int_equal(hy_sqlite_sink_write(s, b, &err), 0);
+		hy_batch_unref(b);
+		/* first load: a rollback journal, no WAL; second: the WAL */
+		assert_int_equal(file_exists(journal), run_no == 0);
+		assert_int_equal(file_exists(wal), run_no == 1);
+		assert_int_equal(hy_sqlite_sink_finish(s, &err), 0);
+		hy_sqlite_sink_close(s);
+		assert_false(file_exists(journal));
+		db = db_open(path);
+		assert_string_equal(q1(db, "PRAGMA journal_mode"), "wal");
+		assert_string_equal(q1(db, "SELECT min(id) || ' ' || count(*) FROM t"),
+				    run_no == 0 ? "0 40" : "100 40");
+		sqlite3_close(db);
+	}
+	rm_tree(dir);
+}
+
+/* A first load killed after SQLite spilled pages into the new file (more
+ * rows than the 64 MiB cache holds) leaves a hot journal; the next
+ * connection rolls it back: no table, a sound database, and the next load
+ * works and ends in WAL mode. */
+static void test_killed_first_load_leaves_an_empty_database(void **state)
+{
+	const char *dir = tmp_dir();
+	const char *path = path_in(dir, "killed.db");
+	char journal[300];
+	int status = 0;
+	pid_t pid;
+	struct hy_batch *b;
+	sqlite3 *db;
+
+	(void)state;
+	snprintf(journal, sizeof(journal), "%s-journal", path);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct hy_sqlite_sink_config c = config(path, "t", HY_SQLITE_FULL_DROP);
+		struct hy_sqlite_sink *s = NULL;
+		struct hy_error err = {0};
+
+		if (hy_sqlite_sink_open(&s, &c, &err) != 0)
+			_exit(100);
+		for (int i = 0; i < 8; i++) { /* 80 MB */
+			b = wide_batch(10000, 1000);
+			if (hy_sqlite_sink_write(s, b, &err) != 0)
+				_exit(101);
+			hy_batch_unref(b);
+		}
+		raise(SIGKILL);
+		_exit(102);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	assert_true(file_exists(journal)); /* a hot journal, and pages in the file: */
+	{
+		struct stat st;
+
+		assert_int_equal(stat(path, &st), 0);
+		assert_true(st.st_size > (1 << 20)); /* what the cache could not hold */
+	}
+	db = db_open(path);
+	assert_string_equal(q1(db, "SELECT count(*) FROM sqlite_master"), "0");
+	assert_string_equal(q1(db, "PRAGMA integrity_check"), "ok");
+	sqlite3_close(db);
+	assert_false(file_exists(journal));
+	b = rows_batch(0, 40, false);
+	run_ok(path, "t", HY_SQLITE_FULL_DROP, &b, 1);
+	db = db_open(path);
+	assert_string_equal(q1(db, "PRAGMA journal_mode"), "wal");
+	assert_string_equal(q1(db, "SELECT count(*) || ' ' || sum(id) FROM t"), "40 780");
+	sqlite3_close(db);
+	rm_tree(dir);
+}
+
 /* A database the store creates gets 16 KiB pages (fewer pages, WAL frames
  * and write calls per row); one that exists keeps its page size, in WAL mode
  * and with a rollback journal, and its rows. */
@@ -1559,6 +1678,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_calls_out_of_order),
 	cmocka_unit_test(test_journal_mode_can_be_kept),
 	cmocka_unit_test(test_page_size_only_for_new_databases),
+	cmocka_unit_test(test_new_database_switches_to_wal_after_its_first_load),
+	cmocka_unit_test(test_killed_first_load_leaves_an_empty_database),
 	cmocka_unit_test(test_new_columns_are_added_with_a_warning),
 	cmocka_unit_test(test_schema_change_within_a_run),
 	cmocka_unit_test(test_type_conflict_is_a_clear_error),
