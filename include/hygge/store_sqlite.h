@@ -45,7 +45,10 @@ enum hy_sqlite_run_type {
 };
 
 enum hy_sqlite_journal {
-	HY_SQLITE_JOURNAL_WAL = 0,  /* set journal_mode=WAL: readers never wait for the load */
+	/* set journal_mode=WAL: readers never wait for the load. A new database
+	 * (missing or empty file) gets it right after its first load commits,
+	 * which runs under the rollback journal and so writes its rows once. */
+	HY_SQLITE_JOURNAL_WAL = 0,
 	HY_SQLITE_JOURNAL_KEEP = 1, /* leave the database's journal mode alone (network shares) */
 };
 
@@ -74,11 +77,12 @@ struct hy_sqlite_sink_config {
 struct hy_sqlite_sink;
 
 /* Creates the parent directories of `path`, opens (or creates) the database,
- * sets the connection's pragmas (WAL unless HY_SQLITE_JOURNAL_KEEP) and checks
- * that it is writable. Holds no lock once it returns: a run that never writes
- * a row changes nothing but the directories and, for a new path, an empty
- * database file. Call it only for a real run (a dry run creates nothing).
- * `config` is copied. `*out` is freed with hy_sqlite_sink_close(). */
+ * sets the connection's pragmas (WAL unless HY_SQLITE_JOURNAL_KEEP; for a new
+ * database after its first commit) and checks that it is writable. Holds no
+ * lock once it returns: a run that never writes a row changes nothing but the
+ * directories and, for a new path, an empty database file. Call it only for a
+ * real run (a dry run creates nothing). `config` is copied. `*out` is freed
+ * with hy_sqlite_sink_close(). */
 int hy_sqlite_sink_open(struct hy_sqlite_sink **out, const struct hy_sqlite_sink_config *config,
 			struct hy_error *err) HY_WUR;
 

@@ -11,8 +11,9 @@
  *
  * Rows go through two statements prepared once per batch schema, a 32-row
  * `INSERT INTO t (cols) VALUES (?, ...), ...` for full groups and a one-row
- * one for the tail, bound value by value: strings and blobs point into the
- * batch (SQLITE_STATIC: the batch outlives the step), dates, times,
+ * one for the tail, bound column by column straight from the column buffers:
+ * strings and blobs (dictionary entries for dictionary columns) point into
+ * the batch (SQLITE_STATIC: the batch outlives the step), dates, times,
  * timestamps, decimals and UUIDs are formatted into a scratch slot per
  * parameter. No allocation per row or per value.
  */
@@ -35,6 +36,7 @@
 #define TABLE_NAME_MAX 4096       /* bytes of a table name, as for field names */
 #define SQL_MAX        (64 << 20) /* bytes of one generated statement */
 #define CACHE_KIB      65536      /* page cache for the load: 64 MiB */
+#define PAGE_SIZE      16384      /* bytes per page of a database hygge creates */
 #define WARN_MAX       1024       /* bytes of one warning line */
 #define SCRATCH_MAX    64         /* longest formatted value: a 38-digit decimal */
 #define GROUP_ROWS     32         /* rows per multi-row INSERT (see insert_rows) */
@@ -80,13 +82,26 @@ struct table_col {
 	enum affinity aff;
 };
 
-/* How one batch column is bound; `col` is set per batch. */
+/* How one batch column is bound: its kind from the schema, its buffers
+ * (read directly, not through the hy_column accessors, which cost a call and
+ * a type switch per value) set per batch, and the last date it rendered. */
 struct bind_col {
 	enum bind_kind kind;
 	enum hy_time_unit unit;
 	int scale;
+	int width; /* bytes per value; 0 for bool, strings and variable binary */
 	bool zoned;
-	const struct hy_column *col;
+	/* per batch: element i of the column is row i - off */
+	int64_t off;
+	const uint8_t *valid;  /* validity bitmap, NULL when no row is null */
+	const uint8_t *values; /* fixed-width values, bits, offsets or indices */
+	const int32_t *offs;   /* string/binary offsets (the dictionary's when `dict`) */
+	const char *data;      /* string/binary bytes (the dictionary's when `dict`) */
+	bool dict;             /* `values` holds int32 indices into offs/data */
+	/* cache: the text of day `last_day` (dates and timestamps) */
+	bool have_day;
+	int64_t last_day;
+	char last_date[10];
 };
 
 struct hy_sqlite_sink {
@@ -102,6 +117,7 @@ struct hy_sqlite_sink {
 	void *warn_ctx;
 	char *log_flow;
 	enum sink_state state;
+	bool wal_after_commit; /* a new database: WAL is set after the first commit */
 
 	struct table_col *cols; /* the load target's columns (tmp or table) */
 	size_t ncols;
@@ -422,7 +438,14 @@ static int configure(struct hy_sqlite_sink *s, enum hy_sqlite_journal journal, s
 
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, s->busy_ms);
-	if (journal == HY_SQLITE_JOURNAL_WAL)
+	/* Takes effect only for a database still empty (created by this open),
+	 * so before WAL, which fixes the page size; a no-op for any other. */
+	snprintf(sql, sizeof(sql), "PRAGMA page_size=%d", PAGE_SIZE);
+	HY_TRY(exec_sql(s, sql, "set the page size", err));
+	/* A new database loads under SQLite's rollback journal and switches to
+	 * WAL after its first commit: new pages need no journal, while WAL
+	 * would write every row twice (docs/internals/stores-sqlite.md). */
+	if (journal == HY_SQLITE_JOURNAL_WAL && !s->wal_after_commit)
 		HY_TRY(exec_sql(s, "PRAGMA journal_mode=WAL", "set the journal mode", err));
 	snprintf(sql, sizeof(sql), "PRAGMA cache_size=-%d", CACHE_KIB);
 	HY_TRY(exec_sql(s, sql, "set the cache size", err));
@@ -434,10 +457,30 @@ static int configure(struct hy_sqlite_sink *s, enum hy_sqlite_journal journal, s
 	return exec_sql(s, "PRAGMA legacy_alter_table=ON", "set legacy_alter_table", err);
 }
 
+/* Whether `path` holds no database yet: missing or empty, and no WAL beside
+ * it with content. A path too long to name its WAL here answers no (the
+ * WAL path is then taken). */
+static bool is_new_database(const char *path)
+{
+	struct stat st;
+	char wal[4096];
+	int n;
+
+	if (stat(path, &st) == 0 && st.st_size > 0)
+		return false;
+	n = snprintf(wal, sizeof(wal), "%s-wal", path);
+	if (n < 0 || (size_t)n >= sizeof(wal))
+		return false;
+	return stat(wal, &st) != 0 || st.st_size == 0;
+}
+
 static int open_db(struct hy_sqlite_sink *s, enum hy_sqlite_journal journal, struct hy_error *err)
 {
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-	int rc = sqlite3_open_v2(s->path, &s->db, flags, NULL);
+	int rc;
+
+	s->wal_after_commit = journal == HY_SQLITE_JOURNAL_WAL && is_new_database(s->path);
+	rc = sqlite3_open_v2(s->path, &s->db, flags, NULL);
 
 	if (rc != SQLITE_OK) {
 		if (s->db == NULL)
@@ -749,6 +792,7 @@ static int prepare_insert(struct hy_sqlite_sink *s, struct hy_schema *schema, st
 		bc->kind = dtype_bind_kind(t);
 		bc->unit = t->unit;
 		bc->scale = t->scale;
+		bc->width = hy_dtype_byte_width(t);
 		bc->zoned = t->tz[0] != 0;
 	}
 	s->nbinds = n;
@@ -797,8 +841,39 @@ static char *put_digits(char *p, uint64_t v, int width)
 	return p + width;
 }
 
-static const int64_t per_second[] = {1, 1000, 1000000, 1000000000};
+static char *put2(char *p, int v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+	return p + 2;
+}
+
 static const int frac_digits[] = {0, 3, 6, 9};
+
+/* Splits `v` units into whole seconds (rounded down) and the fraction, with
+ * a constant divisor per unit: a division by a variable costs ten times
+ * more, and this runs for every time and timestamp value. */
+static int64_t split_seconds(int64_t v, enum hy_time_unit unit, int64_t *frac)
+{
+	int64_t secs;
+
+	switch (unit) {
+	case HY_UNIT_MILLI: secs = v / 1000; break;
+	case HY_UNIT_MICRO: secs = v / 1000000; break;
+	case HY_UNIT_NANO: secs = v / 1000000000; break;
+	default: *frac = 0; return v;
+	}
+	*frac = v - secs * (int64_t)(unit == HY_UNIT_MILLI   ? 1000
+				     : unit == HY_UNIT_MICRO ? 1000000
+							     : 1000000000);
+	if (*frac < 0) {
+		secs--;
+		*frac += unit == HY_UNIT_MILLI   ? 1000
+			 : unit == HY_UNIT_MICRO ? 1000000
+						 : 1000000000;
+	}
+	return secs;
+}
 
 /* "YYYY-MM-DD"; false outside years 1..9999. */
 static bool format_date(int64_t days, char *p, char **end)
@@ -811,66 +886,80 @@ static bool format_date(int64_t days, char *p, char **end)
 		return false;
 	p = put_digits(p, (uint64_t)year, 4);
 	*p++ = '-';
-	p = put_digits(p, (uint64_t)month, 2);
+	p = put2(p, month);
 	*p++ = '-';
-	*end = put_digits(p, (uint64_t)day, 2);
+	*end = put2(p, day);
 	return true;
 }
 
-/* "HH:MM:SS[.fff|.ffffff|.fffffffff]" for `v` units since midnight: the
- * fraction has the unit's digits, always, so text order is time order. */
-static char *format_tod(int64_t v, enum hy_time_unit unit, char *p)
+/* A date through the column's one-entry cache: rows of one load often share
+ * their day, and the calendar conversion is the dearest part of a
+ * timestamp. */
+static bool cached_date(struct bind_col *bc, int64_t days, char *p, char **end)
 {
-	int64_t ps = per_second[unit];
-	int64_t secs = v / ps;
+	if (bc->have_day && bc->last_day == days) {
+		memcpy(p, bc->last_date, 10);
+		*end = p + 10;
+		return true;
+	}
+	if (!format_date(days, p, end))
+		return false;
+	memcpy(bc->last_date, p, 10);
+	bc->last_day = days;
+	bc->have_day = true;
+	return true;
+}
 
-	p = put_digits(p, (uint64_t)(secs / 3600), 2);
+/* "HH:MM:SS[.fff|.ffffff|.fffffffff]" for `secs` since midnight and the
+ * fraction: the fraction has the unit's digits, always, so text order is
+ * time order. */
+static char *format_tod(int64_t secs, int64_t frac, enum hy_time_unit unit, char *p)
+{
+	int sod = (int)secs;
+
+	p = put2(p, sod / 3600);
 	*p++ = ':';
-	p = put_digits(p, (uint64_t)(secs / 60 % 60), 2);
+	p = put2(p, sod / 60 % 60);
 	*p++ = ':';
-	p = put_digits(p, (uint64_t)(secs % 60), 2);
+	p = put2(p, sod % 60);
 	if (frac_digits[unit] > 0) {
 		*p++ = '.';
-		p = put_digits(p, (uint64_t)(v % ps), frac_digits[unit]);
+		p = put_digits(p, (uint64_t)frac, frac_digits[unit]);
 	}
 	return p;
 }
 
-static bool format_timestamp(int64_t v, enum hy_time_unit unit, bool zoned, char *p, int *len)
+static bool format_timestamp(struct bind_col *bc, int64_t v, char *p, int *len)
 {
-	int64_t per_day = per_second[unit] * 86400;
-	int64_t days = v / per_day, rem = v % per_day;
+	int64_t frac, secs = split_seconds(v, bc->unit, &frac);
+	int64_t days = secs / 86400, sod = secs % 86400;
 	char *start = p;
 
-	if (rem < 0) {
-		rem += per_day;
+	if (sod < 0) {
+		sod += 86400;
 		days--;
 	}
-	if (!format_date(days, p, &p))
+	if (!cached_date(bc, days, p, &p))
 		return false;
 	*p++ = 'T';
-	p = format_tod(rem, unit, p);
-	if (zoned) /* the value is UTC; the scratch slot is not a C string */
-		for (const char *z = "+00:00"; *z; z++)
-			*p++ = *z;
+	p = format_tod(sod, frac, bc->unit, p);
+	if (bc->zoned) { /* the value is UTC; the scratch slot is not a C string */
+		memcpy(p, "+00:00", 6);
+		p += 6;
+	}
 	*len = (int)(p - start);
 	return true;
 }
 
-/* Exact decimal text of `unscaled` / 10^scale: "-0.05", "12", "3.10". */
-static int format_decimal(hy_i128 unscaled, int scale, char *out)
+/* Writes the `n` digits (least significant first) as the decimal text of a
+ * number with `scale` fraction digits: "-0.05", "12", "3.10". */
+static int put_decimal(char *digits, int n, bool negative, int scale, char *out)
 {
-	char digits[48];
-	int n = 0, len = 0;
-	hy_u128 mag = unscaled < 0 ? (hy_u128)(-(unscaled + 1)) + 1 : (hy_u128)unscaled;
+	int len = 0;
 
-	do {
-		digits[n++] = (char)('0' + (int)(mag % 10));
-		mag /= 10;
-	} while (mag != 0);
 	while (n <= scale)
 		digits[n++] = '0';
-	if (unscaled < 0)
+	if (negative)
 		out[len++] = '-';
 	for (int i = n - 1; i >= 0; i--) {
 		out[len++] = digits[i];
@@ -878,6 +967,34 @@ static int format_decimal(hy_i128 unscaled, int scale, char *out)
 			out[len++] = '.';
 	}
 	return len;
+}
+
+/* Exact decimal text of `unscaled` / 10^scale, for up to 18 digits: 64-bit
+ * arithmetic, which is several times cheaper than the 128-bit kind. */
+static int format_decimal64(int64_t unscaled, int scale, char *out)
+{
+	char digits[24];
+	int n = 0;
+	uint64_t mag = unscaled < 0 ? 0 - (uint64_t)unscaled : (uint64_t)unscaled;
+
+	do {
+		digits[n++] = (char)('0' + (int)(mag % 10));
+		mag /= 10;
+	} while (mag != 0);
+	return put_decimal(digits, n, unscaled < 0, scale, out);
+}
+
+static int format_decimal128(hy_i128 unscaled, int scale, char *out)
+{
+	char digits[48];
+	int n = 0;
+	hy_u128 mag = unscaled < 0 ? (hy_u128)(-(unscaled + 1)) + 1 : (hy_u128)unscaled;
+
+	do {
+		digits[n++] = (char)('0' + (int)(mag % 10));
+		mag /= 10;
+	} while (mag != 0);
+	return put_decimal(digits, n, unscaled < 0, scale, out);
 }
 
 static int format_uuid(const uint8_t *b, char *out)
@@ -901,23 +1018,85 @@ static int value_error(struct hy_sqlite_sink *s, size_t c, int64_t row, const ch
 			    hy_schema_field(s->insert_schema, c)->name, (long long)row, what);
 }
 
-/* Binds row `r` of column `c` to parameter `p` of `st`; formatted text goes to
- * `scratch` (SCRATCH_MAX bytes), which must stay untouched until the step.
- * Returns a SQLite code, or -1 after recording a value error in `err`. */
+/* Points `bc` at the buffers of `col` for the rows of one batch. */
+static void bind_batch_column(struct bind_col *bc, const struct hy_column *col)
+{
+	const struct hy_column *dict = col->dictionary;
+
+	bc->off = col->offset;
+	bc->valid = col->validity != NULL ? col->validity->data : NULL;
+	bc->values = col->values != NULL ? col->values->data : NULL;
+	bc->offs = NULL;
+	bc->data = "";
+	bc->dict = false;
+	if (dict != NULL) {
+		/* Offsets of the dictionary's own first row; the batch rows hold
+		 * int32 indices into it. */
+		bc->dict = true;
+		bc->offs = (const int32_t *)dict->values->data + dict->offset;
+		if (dict->data != NULL)
+			bc->data = (const char *)dict->data->data;
+	} else if (bc->kind == BK_TEXT || (bc->kind == BK_BLOB && bc->width == 0)) {
+		bc->offs = (const int32_t *)bc->values;
+		if (col->data != NULL)
+			bc->data = (const char *)col->data->data;
+	}
+}
+
+static int64_t load_int(const struct bind_col *bc, int64_t i)
+{
+	switch (bc->width) {
+	case 1: return ((const int8_t *)bc->values)[i];
+	case 2: return ((const int16_t *)bc->values)[i];
+	case 4: return ((const int32_t *)bc->values)[i];
+	default: return ((const int64_t *)bc->values)[i];
+	}
+}
+
+static uint64_t load_uint(const struct bind_col *bc, int64_t i)
+{
+	switch (bc->width) {
+	case 1: return ((const uint8_t *)bc->values)[i];
+	case 2: return ((const uint16_t *)bc->values)[i];
+	case 4: return ((const uint32_t *)bc->values)[i];
+	default: return ((const uint64_t *)bc->values)[i];
+	}
+}
+
+/* Bytes of element `i` of a string, binary or fixed binary column, the
+ * dictionary resolved (not for null rows: their index was never checked). */
+static const char *load_bytes(const struct bind_col *bc, int64_t i, int *len)
+{
+	int64_t k = i;
+
+	if (bc->offs == NULL) {
+		*len = bc->width;
+		return (const char *)bc->values + i * bc->width;
+	}
+	if (bc->dict)
+		k = ((const int32_t *)bc->values)[i];
+	*len = bc->offs[k + 1] - bc->offs[k];
+	return bc->data + bc->offs[k];
+}
+
+/* Binds one value: element `i` of the column behind `bc` to parameter `p`;
+ * formatted text goes to `scratch` (SCRATCH_MAX bytes), which stays untouched
+ * until the step. Returns a SQLite code, or -1 after recording a value error
+ * for row `r` of column `c` in `err`. */
 static int bind_value(struct hy_sqlite_sink *s, sqlite3_stmt *st, int p, size_t c, int64_t r,
-		      char *scratch, struct hy_error *err)
+		      int64_t i, char *scratch, struct hy_error *err)
 {
 	struct bind_col *bc = &s->binds[c];
-	const struct hy_column *col = bc->col;
+	const char *ptr;
+	char *end;
 	int len;
-	struct hy_str v;
 
-	if (bc->kind == BK_NULL || hy_column_is_null(col, r))
+	if (bc->valid != NULL && !((bc->valid[i >> 3] >> (i & 7)) & 1))
 		return sqlite3_bind_null(st, p);
 	switch (bc->kind) {
-	case BK_INT: return sqlite3_bind_int64(st, p, hy_column_get_i64(col, r));
+	case BK_INT: return sqlite3_bind_int64(st, p, load_int(bc, i));
 	case BK_UINT: {
-		uint64_t u = hy_column_get_u64(col, r);
+		uint64_t u = load_uint(bc, i);
 
 		if (u > (uint64_t)INT64_MAX) {
 			char what[96];
@@ -929,42 +1108,49 @@ static int bind_value(struct hy_sqlite_sink *s, sqlite3_stmt *st, int p, size_t 
 		}
 		return sqlite3_bind_int64(st, p, (sqlite3_int64)u);
 	}
-	case BK_BOOL: return sqlite3_bind_int(st, p, hy_column_get_bool(col, r));
+	case BK_BOOL: return sqlite3_bind_int(st, p, (bc->values[i >> 3] >> (i & 7)) & 1);
 	case BK_REAL: {
-		double d = hy_column_get_f64(col, r);
+		double d = bc->width == 4 ? ((const float *)bc->values)[i]
+					  : ((const double *)bc->values)[i];
 
 		return isnan(d) ? sqlite3_bind_null(st, p) : sqlite3_bind_double(st, p, d);
 	}
 	case BK_DEC:
-		len = format_decimal(hy_column_get_decimal(col, r), bc->scale, scratch);
+		if (bc->width == 8) {
+			len = format_decimal64(((const int64_t *)bc->values)[i], bc->scale,
+					       scratch);
+		} else {
+			hy_i128 v;
+
+			memcpy(&v, bc->values + i * 16, sizeof(v));
+			len = format_decimal128(v, bc->scale, scratch);
+		}
 		return sqlite3_bind_text(st, p, scratch, len, SQLITE_STATIC);
 	case BK_TEXT:
-		v = hy_column_get_bytes(col, r);
-		return sqlite3_bind_text(st, p, v.len ? v.ptr : "", (int)v.len, SQLITE_STATIC);
+		ptr = load_bytes(bc, i, &len);
+		return sqlite3_bind_text(st, p, len ? ptr : "", len, SQLITE_STATIC);
 	case BK_BLOB:
-		v = hy_column_get_bytes(col, r);
-		if (v.len == 0)
+		ptr = load_bytes(bc, i, &len);
+		if (len == 0)
 			return sqlite3_bind_zeroblob(st, p, 0);
-		return sqlite3_bind_blob(st, p, v.ptr, (int)v.len, SQLITE_STATIC);
+		return sqlite3_bind_blob(st, p, ptr, len, SQLITE_STATIC);
 	case BK_UUID:
-		v = hy_column_get_bytes(col, r);
-		len = format_uuid((const uint8_t *)v.ptr, scratch);
+		len = format_uuid(bc->values + i * 16, scratch);
 		return sqlite3_bind_text(st, p, scratch, len, SQLITE_STATIC);
-	case BK_DATE: {
-		char *end;
-
-		if (!format_date(hy_column_get_i64(col, r), scratch, &end)) {
+	case BK_DATE:
+		if (!cached_date(bc, ((const int32_t *)bc->values)[i], scratch, &end)) {
 			value_error(s, c, r, "date outside years 1..9999", err);
 			return -1;
 		}
 		return sqlite3_bind_text(st, p, scratch, (int)(end - scratch), SQLITE_STATIC);
-	}
-	case BK_TIME:
-		len = (int)(format_tod(hy_column_get_i64(col, r), bc->unit, scratch) - scratch);
+	case BK_TIME: {
+		int64_t frac, secs = split_seconds(load_int(bc, i), bc->unit, &frac);
+
+		len = (int)(format_tod(secs, frac, bc->unit, scratch) - scratch);
 		return sqlite3_bind_text(st, p, scratch, len, SQLITE_STATIC);
+	}
 	case BK_TS:
-		if (!format_timestamp(hy_column_get_i64(col, r), bc->unit, bc->zoned, scratch,
-				      &len)) {
+		if (!format_timestamp(bc, ((const int64_t *)bc->values)[i], scratch, &len)) {
 			value_error(s, c, r, "timestamp outside years 1..9999", err);
 			return -1;
 		}
@@ -974,17 +1160,28 @@ static int bind_value(struct hy_sqlite_sink *s, sqlite3_stmt *st, int p, size_t 
 	return sqlite3_bind_null(st, p);
 }
 
-/* Binds rows [r, r+rows) to `st` (rows * nbinds parameters) and runs it. */
+/* Binds rows [r, r+rows) to `st` (rows * nbinds parameters) and runs it.
+ * Column by column: one column's buffers and cache stay hot, and its kind
+ * is the same branch for every row. */
 static int insert_group(struct hy_sqlite_sink *s, sqlite3_stmt *st, int64_t r, int rows,
 			struct hy_error *err)
 {
-	int rc = SQLITE_OK, p = 1;
-	char *scratch = s->scratch;
+	int rc = SQLITE_OK, stride = (int)s->nbinds;
+	size_t slot_stride = s->nbinds * SCRATCH_MAX;
 
-	for (int k = 0; k < rows && rc == SQLITE_OK; k++) {
-		for (size_t c = 0; c < s->nbinds && rc == SQLITE_OK; c++) {
-			rc = bind_value(s, st, p++, c, r + k, scratch, err);
-			scratch += SCRATCH_MAX;
+	for (size_t c = 0; c < s->nbinds && rc == SQLITE_OK; c++) {
+		const struct bind_col *bc = &s->binds[c];
+		char *scratch = s->scratch + c * SCRATCH_MAX;
+		int p = (int)c + 1;
+
+		if (bc->kind == BK_NULL) {
+			for (int k = 0; k < rows && rc == SQLITE_OK; k++, p += stride)
+				rc = sqlite3_bind_null(st, p);
+			continue;
+		}
+		for (int k = 0; k < rows && rc == SQLITE_OK; k++, p += stride) {
+			rc = bind_value(s, st, p, c, r + k, bc->off + r + k, scratch, err);
+			scratch += slot_stride;
 		}
 	}
 	if (rc == -1)
@@ -1014,7 +1211,7 @@ static int insert_rows(struct hy_sqlite_sink *s, const struct hy_batch *batch, s
 	int64_t r = 0;
 
 	for (size_t c = 0; c < s->nbinds; c++)
-		s->binds[c].col = batch->cols[c];
+		bind_batch_column(&s->binds[c], batch->cols[c]);
 	if (s->insert_group != NULL)
 		for (; r + s->group <= batch->nrows; r += s->group)
 			HY_TRY(insert_group(s, s->insert_group, r, s->group, err));
@@ -1076,7 +1273,18 @@ static int publish(struct hy_sqlite_sink *s, struct hy_error *err)
 		snprintf(sql, sizeof(sql), "ALTER TABLE %s RENAME TO %s", s->qtmp, s->qtable);
 		HY_TRY(exec_sql(s, sql, "rename the staging table", err));
 	}
-	return exec_sql(s, "COMMIT", "commit", err);
+	HY_TRY(exec_sql(s, "COMMIT", "commit", err));
+	if (s->wal_after_commit) {
+		/* Best effort, without waiting: a reader that opened the new file
+		 * keeps the rollback journal for now, and the next run's open sets
+		 * WAL as for any existing database. The data is committed either
+		 * way. */
+		sqlite3_busy_timeout(s->db, 0);
+		sqlite3_exec(s->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+		sqlite3_busy_timeout(s->db, s->busy_ms);
+		s->wal_after_commit = false;
+	}
+	return 0;
 }
 
 int hy_sqlite_sink_finish(struct hy_sqlite_sink *s, struct hy_error *err)

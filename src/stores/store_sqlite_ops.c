@@ -1,5 +1,10 @@
 /* The `sqlite` store type: the SQLite engine (store_sqlite.c) behind the
- * store ops table, with the store base buffering to batch_size rows.
+ * store ops table, with the store base in its streaming form in front: every
+ * row goes into the run's one transaction, so how rows are grouped into
+ * batch_size chunks is invisible, and the buffering form would copy
+ * (concatenate, decoding dictionary strings) every chunk that spans two input
+ * batches. The parts (input batches or zero-copy slices) go to the engine as
+ * they come.
  *
  * The engine runs one transaction per run and accepts nothing but abort and
  * close once aborted, while a store must be reusable after abort (a retry
@@ -28,12 +33,13 @@ static int ensure_sink(struct hy_store *s, struct hy_error *err)
 	return hy_sqlite_sink_open(&s->sink, &s->cfg, err);
 }
 
-static int emit_rows(void *ctx, struct hy_batch *chunk, struct hy_error *err)
+static int write_part(void *ctx, struct hy_batch *part, bool ends_chunk, struct hy_error *err)
 {
 	struct hy_store *s = ctx;
 
+	(void)ends_chunk; /* chunks mean nothing inside one transaction */
 	HY_TRY(ensure_sink(s, err));
-	return hy_sqlite_sink_write(s->sink, chunk, err);
+	return part != NULL ? hy_sqlite_sink_write(s->sink, part, err) : 0;
 }
 
 static void sqlite_abort(struct hy_store *s)
@@ -79,7 +85,8 @@ static int sqlite_open(struct hy_store **out, const void *config,
 							      : HY_SQLITE_INCREMENTAL,
 		.log_flow = s->flow,
 	};
-	if ((rc = hy_store_buffer_init(&s->buf, c->batch_size, emit_rows, s, err)) != 0 ||
+	if ((rc = hy_store_buffer_init_streaming(&s->buf, c->batch_size, write_part, s, err)) !=
+		    0 ||
 	    (rc = ensure_sink(s, err)) != 0)
 		goto fail;
 	*out = s;

@@ -18,6 +18,8 @@
 #include "dict_fixture.h"
 #include "hy_test.h"
 #include "hygge/batch.h"
+#include "hygge/cfgtypes.h"
+#include "hygge/store.h"
 #include "hygge/store_sqlite.h"
 
 /* ---- temp dirs ---- */
@@ -617,6 +619,287 @@ static void test_date_out_of_range_is_an_error(void **state)
 	rm_tree(dir);
 }
 
+/* The same rows as a slice that starts mid-byte of every bitmap (row 5):
+ * each column is read at an offset, through two 32-row statements and a
+ * remainder of three single rows. */
+static void test_every_type_from_a_slice(void **state)
+{
+	enum { N = 24 }; /* 72 rows; the slice keeps 67 */
+	const char *dir = tmp_dir();
+	const char *path = path_in(dir, "slice.db");
+	struct hy_batch *copies[N], *whole = NULL, *batch = NULL;
+	struct hy_error err = {0};
+	sqlite3 *db;
+	char sql[256];
+
+	(void)state;
+	for (int i = 0; i < N; i++)
+		copies[i] = all_types_batch();
+	assert_int_equal(hy_batch_concat(copies, N, &whole, &err), 0);
+	for (int i = 0; i < N; i++)
+		hy_batch_unref(copies[i]);
+	assert_int_equal(hy_batch_slice(whole, 5, 3 * N - 5, &batch, &err), 0);
+	hy_batch_unref(whole);
+	run_ok(path, "types", HY_SQLITE_INCREMENTAL, &batch, 1);
+	db = db_open(path);
+	assert_string_equal(q1(db, "SELECT count(*) FROM types"), "67");
+	for (int c = 0; c < C_COUNT; c++) {
+		for (int r = 0; r < 3 * N - 5; r++) {
+			const char *got;
+
+			snprintf(sql, sizeof(sql),
+				 "SELECT typeof(\"%s\") || ' ' || quote(\"%s\") FROM types "
+				 "WHERE rowid = %d",
+				 type_names[c], type_names[c], r + 1);
+			got = q1(db, sql);
+			if (strcmp(got, type_expect[c][(r + 5) % 3]) != 0)
+				fail_msg("column %s row %d: got [%s], want [%s]", type_names[c], r,
+					 got, type_expect[c][(r + 5) % 3]);
+		}
+	}
+	sqlite3_close(db);
+	rm_tree(dir);
+}
+
+/* A string and a binary column in dictionary form (int32 indices into a
+ * dictionary that is itself a slice), with nulls, sliced again: the engine
+ * binds the dictionary entry's bytes for 70 rows (two 32-row statements and
+ * six single rows). */
+static struct hy_column *dict_form(enum hy_type_id id, int rows, int null_every)
+{
+	static const char *const words[] = {"skipped", "", "red", "a longer value, with 'quotes'"};
+	struct hy_builder *ib = new_builder(hy_dtype_simple(HY_INT32));
+	struct hy_builder *db = new_builder(hy_dtype_simple(id));
+	struct hy_column *idx, *dict, *dict_slice = NULL, *out = NULL;
+	struct hy_error err = {0};
+
+	for (int w = 0; w < 4; w++)
+		assert_int_equal(hy_builder_append_str(db, words[w], strlen(words[w]), &err), 0);
+	for (int r = 0; r < rows; r++) {
+		if (r % null_every == null_every - 1)
+			assert_int_equal(hy_builder_append_null(ib, &err), 0);
+		else
+			assert_int_equal(hy_builder_append_i64(ib, (r * 7) % 3, &err), 0);
+	}
+	idx = finish_col(ib);
+	dict = finish_col(db);
+	assert_int_equal(hy_column_slice(dict, 1, 3, &dict_slice, &err), 0);
+	assert_int_equal(hy_column_create_dictionary(idx, dict_slice, &out, &err), 0);
+	assert_non_null(out->dictionary);
+	hy_column_unref(idx);
+	hy_column_unref(dict);
+	hy_column_unref(dict_slice);
+	return out;
+}
+
+static void test_dictionary_columns_bind_the_entries(void **state)
+{
+	static const char *const names[] = {"s", "b"};
+	static const char *const text[] = {"''", "'red'", "'a longer value, with ''quotes'''"};
+	static const char *const blob[] = {
+		"X''", "X'726564'", "X'61206C6F6E6765722076616C75652C2077697468202771756F7465732'"};
+	const char *dir = tmp_dir();
+	const char *path = path_in(dir, "dict.db");
+	struct hy_column *cols[2] = {dict_form(HY_STRING, 73, 5), dict_form(HY_BINARY, 73, 4)};
+	struct hy_batch *whole = batch_of(2, names, cols), *batch = NULL;
+	struct hy_error err = {0};
+	sqlite3 *db;
+	char sql[128];
+
+	(void)state;
+	assert_int_equal(hy_batch_slice(whole, 3, 70, &batch, &err), 0);
+	hy_batch_unref(whole);
+	run_ok(path, "d", HY_SQLITE_FULL_DROP, &batch, 1);
+	db = db_open(path);
+	assert_string_equal(q1(db, "SELECT count(*) FROM d"), "70");
+	for (int r = 0; r < 70; r++) {
+		int row = r + 3; /* row of the unsliced columns */
+		char want[160];
+
+		snprintf(sql, sizeof(sql), "SELECT quote(s) FROM d WHERE rowid = %d", r + 1);
+		snprintf(want, sizeof(want), "%s", row % 5 == 4 ? "NULL" : text[(row * 7) % 3]);
+		assert_string_equal(q1(db, sql), want);
+		snprintf(sql, sizeof(sql), "SELECT quote(b) FROM d WHERE rowid = %d", r + 1);
+		/* the long blob's hex is checked in full by SQLite's own hex() */
+		snprintf(want, sizeof(want), "%s", row % 4 == 3 ? "NULL" : blob[(row * 7) % 3]);
+		if ((row * 7) % 3 == 2 && row % 4 != 3) {
+			snprintf(sql, sizeof(sql),
+				 "SELECT CAST(b AS TEXT) = 'a longer value, with ''quotes''' AND "
+				 "typeof(b) = 'blob' FROM d WHERE rowid = %d",
+				 r + 1);
+			assert_string_equal(q1(db, sql), "1");
+		} else {
+			assert_string_equal(q1(db, sql), want);
+		}
+	}
+	sqlite3_close(db);
+	rm_tree(dir);
+}
+
+/* Dates and timestamps go through a one-day cache: runs of one day, days
+ * that come back, days before 1970 and around leap days must all render as
+ * SQLite's own date functions render the same instants. */
+static void test_dates_and_timestamps_match_sqlite(void **state)
+{
+	static const char *const names[] = {"secs", "us", "day", "ts_s", "ts_us", "d"};
+	const char *dir = tmp_dir();
+	const char *path = path_in(dir, "ts.db");
+	struct hy_builder *b[6];
+	struct hy_column *cols[6];
+	struct hy_batch *batch;
+	struct hy_dtype ts_s, ts_us;
+	struct hy_error err = {0};
+	uint64_t x = 88172645463325252ULL;
+	int64_t run_day = 0;
+	sqlite3 *db;
+
+	(void)state;
+	assert_int_equal(hy_dtype_timestamp(HY_UNIT_SECOND, NULL, &ts_s, &err), 0);
+	assert_int_equal(hy_dtype_timestamp(HY_UNIT_MICRO, "UTC", &ts_us, &err), 0);
+	b[0] = new_builder(hy_dtype_simple(HY_INT64));
+	b[1] = new_builder(hy_dtype_simple(HY_INT64));
+	b[2] = new_builder(hy_dtype_simple(HY_INT64));
+	b[3] = new_builder(ts_s);
+	b[4] = new_builder(ts_us);
+	b[5] = new_builder(hy_dtype_simple(HY_DATE));
+	for (int r = 0; r < 2000; r++) {
+		int64_t secs, us, day;
+
+		x ^= x << 13; /* xorshift: reproducible spread of instants */
+		x ^= x >> 7;
+		x ^= x << 17;
+		/* runs of 20 rows share a day of the years 1900..2099; every fifth
+		 * run goes back to day -1 (1969-12-31) */
+		if (r % 20 == 0)
+			run_day = -25567 + (int64_t)((x >> 20) % 73049);
+		day = r % 100 >= 80 ? -1 : run_day;
+		secs = day * 86400 + (int64_t)(x % 86400);
+		us = secs * 1000000 + (int64_t)((x >> 32) % 1000000);
+		assert_int_equal(hy_builder_append_i64(b[0], secs, &err), 0);
+		assert_int_equal(hy_builder_append_i64(b[1], us, &err), 0);
+		assert_int_equal(hy_builder_append_i64(b[2], day, &err), 0);
+		assert_int_equal(hy_builder_append_i64(b[3], secs, &err), 0);
+		assert_int_equal(hy_builder_append_i64(b[4], us, &err), 0);
+		assert_int_equal(hy_builder_append_i64(b[5], day, &err), 0);
+	}
+	for (int c = 0; c < 6; c++)
+		cols[c] = finish_col(b[c]);
+	batch = batch_of(6, names, cols);
+	run_ok(path, "t", HY_SQLITE_FULL_DROP, &batch, 1);
+	db = db_open(path);
+	assert_string_equal(q1(db, "SELECT count(*) FROM t"), "2000");
+	assert_string_equal(
+		q1(db, "SELECT count(*) FROM t WHERE "
+		       "ts_s = strftime('%Y-%m-%dT%H:%M:%S', secs, 'unixepoch') AND "
+		       "d = date(day * 86400, 'unixepoch') AND "
+		       "ts_us = strftime('%Y-%m-%dT%H:%M:%S', "
+		       "(us - ((us % 1000000) + 1000000) % 1000000) / 1000000, 'unixepoch') || "
+		       "printf('.%06d+00:00', ((us % 1000000) + 1000000) % 1000000)"),
+		"2000");
+	/* the runs did repeat days, and day -1 came back after others */
+	assert_true(qint(db, "SELECT count(DISTINCT d) FROM t") < 1000);
+	sqlite3_close(db);
+	rm_tree(dir);
+}
+
+/* Decimals of up to 18 digits take a 64-bit path: its extremes. */
+static void test_decimal64_extremes(void **state)
+{
+	static const char *const names[] = {"d3", "d0", "d18"};
+	static const int64_t v[] = {999999999999999999LL, -999999999999999999LL, 0, -1, 1000, 5};
+	static const char *const want[][3] = {
+		{"999999999999999.999", "999999999999999999", "0.999999999999999999"},
+		{"-999999999999999.999", "-999999999999999999", "-0.999999999999999999"},
+		{"0.000", "0", "0.000000000000000000"},
+		{"-0.001", "-1", "-0.000000000000000001"},
+		{"1.000", "1000", "0.000000000000001000"},
+		{"0.005", "5", "0.000000000000000005"},
+	};
+	static const int scales[] = {3, 0, 18};
+	const char *dir = tmp_dir();
+	const char *path = path_in(dir, "dec.db");
+	struct hy_column *cols[3];
+	struct hy_batch *batch;
+	struct hy_error err = {0};
+	sqlite3 *db;
+	char sql[128];
+
+	(void)state;
+	for (int c = 0; c < 3; c++) {
+		struct hy_dtype t;
+		struct hy_builder *b;
+
+		assert_int_equal(hy_dtype_decimal(18, scales[c], &t, &err), 0);
+		b = new_builder(t);
+		for (size_t r = 0; r < 6; r++)
+			assert_int_equal(hy_builder_append_i64(b, v[r], &err), 0);
+		cols[c] = finish_col(b);
+	}
+	batch = batch_of(3, names, cols);
+	run_ok(path, "t", HY_SQLITE_INCREMENTAL, &batch, 1);
+	db = db_open(path);
+	for (int c = 0; c < 3; c++)
+		for (int r = 0; r < 6; r++) {
+			snprintf(sql, sizeof(sql), "SELECT %s FROM t WHERE rowid = %d", names[c],
+				 r + 1);
+			assert_string_equal(q1(db, sql), want[r][c]);
+		}
+	sqlite3_close(db);
+	rm_tree(dir);
+}
+
+/* The store type hands the engine the input batches as they come (the store
+ * base's streaming form, no concatenation): chunk boundaries of batch_size 3
+ * fall inside batches of 5 and 7 rows with a dictionary column, and every
+ * row arrives once, in order. */
+static void test_store_streams_batches_to_the_engine(void **state)
+{
+	static const char *const names[] = {"id", "s"};
+	const struct hy_store_ops *ops;
+	struct hy_endpoint_context cx = {
+		.flow_name = "t", .base_flow = "t", .run_type = HY_RUN_FULL_DROP};
+	struct hy_store_config c = {.type = "sqlite"};
+	const char *dir = tmp_dir();
+	const char *path = path_in(dir, "store.db");
+	struct hy_store *s = NULL;
+	struct hy_error err = {0};
+	int64_t next = 0;
+	sqlite3 *db;
+
+	(void)state;
+	assert_int_equal(hy_stores_register_builtin(NULL), 0);
+	ops = hy_store_registry_find("sqlite");
+	assert_non_null(ops);
+	c.def = hy_cfg_type_find(HY_CFG_STORE, "sqlite");
+	c.u.sqlite.path = c.u.sqlite.abs_path = path;
+	c.u.sqlite.table = "t";
+	c.u.sqlite.batch_size = 3;
+	assert_int_equal(ops->open(&s, &c, &cx, &err), 0);
+	for (int k = 0; k < 4; k++) {
+		int n = k % 2 ? 7 : 5;
+		struct hy_builder *ib = new_builder(hy_dtype_simple(HY_INT64));
+		struct hy_column *cols[2];
+		struct hy_batch *batch;
+
+		for (int r = 0; r < n; r++)
+			assert_int_equal(hy_builder_append_i64(ib, next++, &err), 0);
+		cols[0] = finish_col(ib);
+		cols[1] = dict_form(HY_STRING, n, 1000);
+		batch = batch_of(2, names, cols);
+		assert_int_equal(ops->write(s, batch, &err), 0);
+		hy_batch_unref(batch);
+	}
+	assert_int_equal(ops->finish(s, &err), 0);
+	ops->close(s);
+	db = db_open(path);
+	assert_string_equal(q1(db, "SELECT count(*) || ' ' || sum(id = rowid - 1) FROM t"),
+			    "24 24");
+	assert_string_equal(q1(db, "SELECT group_concat(s, '|') FROM t WHERE rowid <= 4"),
+			    "|red|a longer value, with 'quotes'|");
+	sqlite3_close(db);
+	rm_tree(dir);
+}
+
 /* ---- run types ---- */
 
 static void test_incremental_appends_across_runs(void **state)
@@ -853,6 +1136,161 @@ static void test_journal_mode_can_be_kept(void **state)
 	assert_string_equal(q1(db, "PRAGMA journal_mode"), "delete");
 	assert_string_equal(q1(db, "SELECT count(*) || ' ' || sum(id) FROM t"), "40 780");
 	sqlite3_close(db);
+	rm_tree(dir);
+}
+
+/* `n` rows of one string column `v`, each `size` bytes. */
+static struct hy_batch *wide_batch(int64_t n, size_t size)
+{
+	static const char *const name = "v";
+	struct hy_builder *b = new_builder(hy_dtype_simple(HY_STRING));
+	struct hy_column *col;
+	struct hy_error err = {0};
+	char *text = malloc(size);
+
+	assert_non_null(text);
+	memset(text, 'x', size);
+	for (int64_t i = 0; i < n; i++)
+		assert_int_equal(hy_builder_append_str(b, text, size, &err), 0);
+	free(text);
+	col = finish_col(b);
+	return batch_of(1, &name, &col);
+}
+
+static bool file_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+/* A new database loads under the rollback journal (new pages need no
+ * journal, WAL would write every row twice) and is in WAL mode once its
+ * first load is committed; the next load into it goes through the WAL. */
+static void test_new_database_switches_to_wal_after_its_first_load(void **state)
+{
+	const char *dir = tmp_dir();
+	const char *path = path_in(dir, "new.db");
+	char wal[300], journal[300];
+	struct hy_sqlite_sink_config c = config(path, "t", HY_SQLITE_FULL_DROP);
+	struct hy_sqlite_sink *s = NULL;
+	struct hy_batch *b;
+	struct hy_error err = {0};
+	sqlite3 *db;
+
+	(void)state;
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	snprintf(journal, sizeof(journal), "%s-journal", path);
+	for (int run_no = 0; run_no < 2; run_no++) {
+		assert_int_equal(hy_sqlite_sink_open(&s, &c, &err), 0);
+		b = rows_batch(run_no * 100, 40, false);
+		assert_int_equal(hy_sqlite_sink_write(s, b, &err), 0);
+		hy_batch_unref(b);
+		/* first load: a rollback journal, no WAL; second: the WAL */
+		assert_int_equal(file_exists(journal), run_no == 0);
+		assert_int_equal(file_exists(wal), run_no == 1);
+		assert_int_equal(hy_sqlite_sink_finish(s, &err), 0);
+		hy_sqlite_sink_close(s);
+		assert_false(file_exists(journal));
+		db = db_open(path);
+		assert_string_equal(q1(db, "PRAGMA journal_mode"), "wal");
+		assert_string_equal(q1(db, "SELECT min(id) || ' ' || count(*) FROM t"),
+				    run_no == 0 ? "0 40" : "100 40");
+		sqlite3_close(db);
+	}
+	rm_tree(dir);
+}
+
+/* A first load killed after SQLite spilled pages into the new file (more
+ * rows than the 64 MiB cache holds) leaves a hot journal; the next
+ * connection rolls it back: no table, a sound database, and the next load
+ * works and ends in WAL mode. */
+static void test_killed_first_load_leaves_an_empty_database(void **state)
+{
+	const char *dir = tmp_dir();
+	const char *path = path_in(dir, "killed.db");
+	char journal[300];
+	int status = 0;
+	pid_t pid;
+	struct hy_batch *b;
+	sqlite3 *db;
+
+	(void)state;
+	snprintf(journal, sizeof(journal), "%s-journal", path);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct hy_sqlite_sink_config c = config(path, "t", HY_SQLITE_FULL_DROP);
+		struct hy_sqlite_sink *s = NULL;
+		struct hy_error err = {0};
+
+		if (hy_sqlite_sink_open(&s, &c, &err) != 0)
+			_exit(100);
+		for (int i = 0; i < 8; i++) { /* 80 MB */
+			b = wide_batch(10000, 1000);
+			if (hy_sqlite_sink_write(s, b, &err) != 0)
+				_exit(101);
+			hy_batch_unref(b);
+		}
+		raise(SIGKILL);
+		_exit(102);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	assert_true(file_exists(journal)); /* a hot journal, and pages in the file: */
+	{
+		struct stat st;
+
+		assert_int_equal(stat(path, &st), 0);
+		assert_true(st.st_size > (1 << 20)); /* what the cache could not hold */
+	}
+	db = db_open(path);
+	assert_string_equal(q1(db, "SELECT count(*) FROM sqlite_master"), "0");
+	assert_string_equal(q1(db, "PRAGMA integrity_check"), "ok");
+	sqlite3_close(db);
+	assert_false(file_exists(journal));
+	b = rows_batch(0, 40, false);
+	run_ok(path, "t", HY_SQLITE_FULL_DROP, &b, 1);
+	db = db_open(path);
+	assert_string_equal(q1(db, "PRAGMA journal_mode"), "wal");
+	assert_string_equal(q1(db, "SELECT count(*) || ' ' || sum(id) FROM t"), "40 780");
+	sqlite3_close(db);
+	rm_tree(dir);
+}
+
+/* A database the store creates gets 16 KiB pages (fewer pages, WAL frames
+ * and write calls per row); one that exists keeps its page size, in WAL mode
+ * and with a rollback journal, and its rows. */
+static void test_page_size_only_for_new_databases(void **state)
+{
+	const char *dir = tmp_dir();
+	const char *fresh = path_in(dir, "new.db");
+	const char *old_wal = path_in(dir, "old_wal.db");
+	const char *old_delete = path_in(dir, "old_delete.db");
+	sqlite3 *db;
+
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		const char *path = k == 0 ? old_wal : old_delete;
+
+		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(db,
+					      k == 0 ? "PRAGMA journal_mode=WAL; CREATE TABLE o(x)"
+						     : "CREATE TABLE o(x)",
+					      NULL, NULL, NULL),
+				 SQLITE_OK);
+		sqlite3_close(db);
+	}
+	for (int k = 0; k < 3; k++) {
+		const char *path = k == 0 ? fresh : k == 1 ? old_wal : old_delete;
+		struct hy_batch *b = rows_batch(0, 40, false);
+
+		run_ok(path, "t", HY_SQLITE_INCREMENTAL, &b, 1);
+		db = db_open(path);
+		assert_string_equal(q1(db, "PRAGMA page_size"), k == 0 ? "16384" : "4096");
+		assert_string_equal(q1(db, "SELECT count(*) || ' ' || sum(id) FROM t"), "40 780");
+		sqlite3_close(db);
+	}
 	rm_tree(dir);
 }
 
@@ -1273,6 +1711,11 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_dictionary_form_binds),
 	cmocka_unit_test(test_uint64_above_int64_max_is_an_error),
 	cmocka_unit_test(test_date_out_of_range_is_an_error),
+	cmocka_unit_test(test_every_type_from_a_slice),
+	cmocka_unit_test(test_dictionary_columns_bind_the_entries),
+	cmocka_unit_test(test_dates_and_timestamps_match_sqlite),
+	cmocka_unit_test(test_decimal64_extremes),
+	cmocka_unit_test(test_store_streams_batches_to_the_engine),
 	cmocka_unit_test(test_incremental_appends_across_runs),
 	cmocka_unit_test(test_incremental_abort_leaves_table_as_it_was),
 	cmocka_unit_test(test_full_drop_replaces_atomically),
@@ -1281,6 +1724,9 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_empty_runs_keep_the_destination),
 	cmocka_unit_test(test_calls_out_of_order),
 	cmocka_unit_test(test_journal_mode_can_be_kept),
+	cmocka_unit_test(test_page_size_only_for_new_databases),
+	cmocka_unit_test(test_new_database_switches_to_wal_after_its_first_load),
+	cmocka_unit_test(test_killed_first_load_leaves_an_empty_database),
 	cmocka_unit_test(test_new_columns_are_added_with_a_warning),
 	cmocka_unit_test(test_schema_change_within_a_run),
 	cmocka_unit_test(test_type_conflict_is_a_clear_error),
