@@ -1,0 +1,504 @@
+/* The CSV reader's fast path (docs/internals/formats.md, "Fast path").
+ *
+ * The row reader in csv_reader.c handles every byte one state at a time and
+ * copies fields into a row buffer. Here a window of several blocks is kept
+ * contiguous (hy__src_more) and read in two passes:
+ *
+ *  1. boundaries (serial): records are found with a 16-byte search for
+ *     LF, CR and the quote char. A record without a quote ends at its first
+ *     line break; one with a quote is walked by the same state machine as
+ *     the row reader to find its end. Blank lines are skipped here.
+ *  2. values (parallel): the records are cut into slices, one per thread of
+ *     the pool plus the calling thread; each slice splits its records at
+ *     the separator and appends the values straight into builders (slice 0
+ *     into the reader's own, the others into their own builders, appended
+ *     after it in order). Nothing is copied except quoted fields, which are
+ *     unescaped into a per-slice buffer.
+ *
+ * Whatever the fast path cannot take as it is (a record that may be
+ * malformed, longer than a cap, at a BOM, or split by the end of the window
+ * with more input to come) is handed to the row reader, which reads it from
+ * the same window: errors and their file:line:column come from one place.
+ * A value that does not parse is reported here with the row reader's
+ * message. Any error ends the reader, so builders left uneven by a failed
+ * slice are never handed out. */
+#include <string.h>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "fmt_int.h"
+#include "hygge/alloc.h"
+#include "hygge/pool.h"
+
+#define WINDOW_BLOCKS   8   /* window = 8 read blocks (8 MiB by default) */
+#define SLICE_MIN_ROWS  256 /* fewer records than this per slice: not worth a task */
+#define SLOTS_MAX       16
+
+enum stop { STOP_LIMIT, STOP_MORE, STOP_SLOW, STOP_END };
+
+/* First LF, CR or `q` in [p, end), or end. */
+static const uint8_t *find_special(const uint8_t *p, const uint8_t *end, uint8_t q)
+{
+#ifdef __SSE2__
+	const __m128i nl = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+	const __m128i qu = _mm_set1_epi8((char)q);
+
+	while (end - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, nl), _mm_cmpeq_epi8(v, cr)),
+					 _mm_cmpeq_epi8(v, qu));
+		unsigned bits = (unsigned)_mm_movemask_epi8(m);
+
+		if (bits != 0)
+			return p + __builtin_ctz(bits);
+		p += 16;
+	}
+#endif
+	while (p < end && *p != '\n' && *p != '\r' && *p != q)
+		p++;
+	return p;
+}
+
+/* A record holding a quote, walked as the row reader would: *e = its line
+ * break (or end of input), *inner = LFs inside quotes. STOP_SLOW when it is
+ * malformed (the row reader will say how), STOP_MORE when it runs past the
+ * window with more to come; STOP_LIMIT (used as "ok") otherwise. */
+static enum stop scan_quoted(const struct hy_csv_reader *r, const uint8_t *p, const uint8_t *end,
+			     bool fin, const uint8_t **e, int64_t *inner)
+{
+	const uint8_t sep = (uint8_t)r->sep, quote = (uint8_t)r->quote;
+	enum hy__csv_state st = HY__CSV_START;
+
+	*inner = 0;
+	for (; p < end; p++) {
+		uint8_t c = *p;
+
+		switch (st) {
+		case HY__CSV_START:
+			if (c == quote) {
+				st = HY__CSV_Q;
+				break;
+			}
+			/* fall through */
+		case HY__CSV_UNQ:
+			if (c == sep)
+				st = HY__CSV_START;
+			else if (c == '\n' || c == '\r')
+				goto done;
+			else
+				st = HY__CSV_UNQ;
+			break;
+		case HY__CSV_Q:
+			if (c == quote)
+				st = HY__CSV_QQ;
+			else if (c == '\n')
+				(*inner)++;
+			break;
+		case HY__CSV_QQ:
+			if (c == quote)
+				st = HY__CSV_Q;
+			else if (c == sep)
+				st = HY__CSV_START;
+			else if (c == '\n' || c == '\r')
+				goto done;
+			else
+				return STOP_SLOW;
+			break;
+		}
+	}
+	if (st == HY__CSV_Q)
+		return fin ? STOP_SLOW : STOP_MORE;
+done:
+	*e = p;
+	return STOP_LIMIT;
+}
+
+static int grow_spans(struct hy_csv_reader *r, struct hy_error *err)
+{
+	size_t cap = r->spans_cap ? r->spans_cap * 2 : 1024;
+	struct hy__csv_span *s = hy_realloc(r->spans, cap * sizeof(*s));
+
+	if (s == NULL)
+		return hy_error_set(err, HY_ENOMEM, "out of memory reading %s", r->src.name);
+	r->spans = s;
+	r->spans_cap = cap;
+	return 0;
+}
+
+/* Pass 1: up to `max` records from the window into r->spans; consumes them
+ * (and blank lines) from the source and counts their lines. */
+static int scan(struct hy_csv_reader *r, size_t max, size_t *nout, enum stop *why,
+		struct hy_error *err)
+{
+	struct hy__src *s = &r->src;
+	const uint8_t *base = s->buf, *end = s->buf + s->len, *p = s->buf + s->pos;
+	const bool fin = s->drained;
+	const uint8_t q = r->quote != 0 ? (uint8_t)r->quote : '\n';
+	size_t fast_max = r->max_field < r->max_row ? r->max_field : r->max_row;
+	size_t n = 0;
+
+	*why = STOP_LIMIT;
+	while (n < max) {
+		const uint8_t *e, *next;
+		int64_t lines = 0;
+		bool quoted = false;
+
+		if (p == end) {
+			*why = fin ? STOP_END : STOP_MORE;
+			break;
+		}
+		if ((*p == '\n' || *p == '\r') && !r->blank_is_row) {
+			if (*p == '\r' && p + 1 == end && !fin) {
+				*why = STOP_MORE; /* the LF of a CRLF may come next */
+				break;
+			}
+			p += *p == '\r' && p + 1 < end && p[1] == '\n' ? 2 : 1;
+			r->line++;
+			s->pos = (size_t)(p - base);
+			continue;
+		}
+		e = find_special(p, end, q);
+		if (e < end && r->quote != 0 && *e == q) {
+			*why = scan_quoted(r, p, end, fin, &e, &lines);
+			if (*why != STOP_LIMIT)
+				break;
+			quoted = true;
+		}
+		if (e == end) {
+			if (!fin) {
+				*why = STOP_MORE;
+				break;
+			}
+			next = end;
+		} else if (*e == '\n') {
+			next = e + 1;
+			lines++;
+		} else {
+			if (e + 1 == end && !fin) {
+				*why = STOP_MORE;
+				break;
+			}
+			next = e + 1 < end && e[1] == '\n' ? e + 2 : e + 1;
+			lines++;
+		}
+		if ((size_t)(e - p) > fast_max) {
+			*why = STOP_SLOW; /* the row reader names the cap */
+			break;
+		}
+		if (n == r->spans_cap)
+			HY_TRY(grow_spans(r, err));
+		r->spans[n++] = (struct hy__csv_span){(size_t)(p - base), (size_t)(e - base),
+						      r->line, quoted};
+		r->line += lines;
+		p = next;
+		s->pos = (size_t)(p - base);
+	}
+	*nout = n;
+	return 0;
+}
+
+/* ---- pass 2: values ---- */
+
+static int append_value(const struct hy_csv_reader *r, struct hy_builder *b, const uint8_t *p,
+			size_t n, bool quoted, struct hy_error *cause)
+{
+	if (n == 0 && !quoted)
+		return hy_builder_append_null(b, cause);
+	for (size_t k = 0; k < r->n_null; k++)
+		if (r->null_lens[k] == n && memcmp(r->null_values[k], p, n) == 0)
+			return hy_builder_append_null(b, cause);
+	return hy__append_text(b, (const char *)p, n, cause);
+}
+
+/* One record into builders `b`. *bad when the row reader must take it (a
+ * field count that differs, anything unexpected): its message is the one. */
+static int parse_span(struct hy__csv_slot *sl, struct hy_builder **b, const struct hy__csv_span *sp,
+		      bool *bad, struct hy_error *err)
+{
+	const struct hy_csv_reader *r = sl->r;
+	const uint8_t sep = (uint8_t)r->sep, quote = (uint8_t)r->quote;
+	const uint8_t *p = sl->base + sp->start, *end = sl->base + sp->end;
+	struct hy_error cause = {0};
+	size_t i = 0, vcol = 0;
+	int vrc = 0;
+
+	*bad = false;
+	for (;;) {
+		const uint8_t *fp;
+		size_t fn;
+		bool quoted = false;
+
+		if (sp->quoted && p < end && *p == quote) {
+			hy_buf_clear(&sl->unq);
+			p++;
+			for (;;) {
+				const uint8_t *qq = memchr(p, quote, (size_t)(end - p));
+
+				if (qq == NULL) {
+					*bad = true;
+					return 0;
+				}
+				if (hy_buf_append(&sl->unq, p, (size_t)(qq - p), &cause) != 0)
+					return hy_error_set(err, cause.code, "%s: %s", r->src.name,
+							    cause.msg);
+				p = qq + 1;
+				if (p < end && *p == quote) {
+					if (hy_buf_append_byte(&sl->unq, quote, &cause) != 0)
+						return hy_error_set(err, cause.code, "%s: %s",
+								    r->src.name, cause.msg);
+					p++;
+					continue;
+				}
+				break;
+			}
+			fp = sl->unq.data != NULL ? sl->unq.data : (const uint8_t *)"";
+			fn = sl->unq.len;
+			quoted = true;
+		} else {
+			const uint8_t *qq = p;
+
+			while (qq < end && *qq != sep)
+				qq++;
+			fp = p;
+			fn = (size_t)(qq - p);
+			p = qq;
+		}
+		if (i < r->ncols && vrc == 0) {
+			int rc = append_value(r, b[i], fp, fn, quoted, &cause);
+
+			if (rc != 0) {
+				vrc = rc;
+				vcol = i;
+			}
+		}
+		i++;
+		if (p >= end)
+			break;
+		if (*p != sep) {
+			*bad = true;
+			return 0;
+		}
+		p++;
+	}
+	if (i != r->ncols) {
+		*bad = true;
+		return 0;
+	}
+	if (vrc != 0)
+		return hy__csv_value_error(r, sp->line, vcol, vrc, &cause, err);
+	return 0;
+}
+
+static int parse_slot(void *arg, struct hy_error *unused)
+{
+	struct hy__csv_slot *sl = arg;
+	struct hy_builder **b = sl->builders != NULL ? sl->builders : sl->r->builders;
+
+	(void)unused;
+	sl->bad = sl->n;
+	sl->rc = 0;
+	hy_error_init(&sl->err);
+	for (size_t k = 0; k < sl->n; k++) {
+		bool bad;
+
+		sl->rc = parse_span(sl, b, &sl->spans[k], &bad, &sl->err);
+		if (sl->rc != 0)
+			break;
+		if (bad) {
+			sl->bad = k;
+			break;
+		}
+	}
+	return 0; /* the outcome is read in order from the slot, not first-come */
+}
+
+static int ensure_slots(struct hy_csv_reader *r, size_t want, struct hy_error *err)
+{
+	if (r->nslots >= want)
+		return 0;
+	struct hy__csv_slot *s = hy_realloc(r->slots, want * sizeof(*s));
+
+	if (s == NULL)
+		return hy_error_set(err, HY_ENOMEM, "out of memory reading %s", r->src.name);
+	r->slots = s;
+	for (; r->nslots < want; r->nslots++) {
+		struct hy__csv_slot *sl = &r->slots[r->nslots];
+
+		memset(sl, 0, sizeof(*sl));
+		hy_buf_init(&sl->unq, r->max_row);
+		if (r->nslots == 0)
+			continue; /* slot 0 fills the reader's own builders */
+		sl->builders = hy_calloc(r->ncols, sizeof(struct hy_builder *));
+		if (sl->builders == NULL) {
+			r->nslots++;
+			return hy_error_set(err, HY_ENOMEM, "out of memory reading %s",
+					    r->src.name);
+		}
+		for (size_t i = 0; i < r->ncols; i++) {
+			int rc = hy_builder_create(&hy_schema_field(r->schema, i)->type,
+						   &sl->builders[i], err);
+
+			if (rc != 0) {
+				r->nslots++;
+				return rc;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Slot i's rows go after slot 0's in the reader's builders. */
+static int merge_slot(struct hy_csv_reader *r, struct hy__csv_slot *sl, struct hy_error *err)
+{
+	for (size_t i = 0; i < r->ncols; i++) {
+		struct hy_column *col = NULL;
+		int rc = hy_builder_finish(sl->builders[i], &col, err);
+
+		if (rc == 0)
+			rc = hy_builder_append_column(r->builders[i], col, 0, col->length, err);
+		hy_column_unref(col);
+		HY_TRY(rc);
+	}
+	return 0;
+}
+
+static int parse_spans(struct hy_csv_reader *r, size_t n, size_t *bad, struct hy_error *err)
+{
+	size_t nslots = 1, per;
+	struct hy_pool_group group;
+	int rc = 0;
+
+	if (r->pool != NULL) {
+		nslots = hy_pool_nthreads(r->pool) + 1;
+		if (nslots > SLOTS_MAX)
+			nslots = SLOTS_MAX;
+		if (nslots > n / SLICE_MIN_ROWS)
+			nslots = n / SLICE_MIN_ROWS > 0 ? n / SLICE_MIN_ROWS : 1;
+	}
+	HY_TRY(ensure_slots(r, nslots, err));
+	per = (n + nslots - 1) / nslots;
+	for (size_t i = 0; i < nslots; i++) {
+		struct hy__csv_slot *sl = &r->slots[i];
+		size_t first = i * per;
+
+		sl->r = r;
+		sl->base = r->src.buf;
+		sl->spans = r->spans + first;
+		sl->n = first >= n ? 0 : (n - first < per ? n - first : per);
+	}
+	if (nslots > 1) {
+		hy_pool_group_init(&group, r->pool, 0);
+		for (size_t i = 1; i < nslots && rc == 0; i++)
+			rc = hy_pool_submit(r->pool, &group, parse_slot, &r->slots[i], err);
+		(void)parse_slot(&r->slots[0], NULL);
+		{
+			int wrc = hy_pool_group_wait(&group, err);
+
+			if (rc == 0)
+				rc = wrc;
+		}
+		HY_TRY(rc);
+	} else {
+		(void)parse_slot(&r->slots[0], NULL);
+	}
+	*bad = n;
+	for (size_t i = 0; i < nslots; i++) {
+		struct hy__csv_slot *sl = &r->slots[i];
+
+		if (sl->rc != 0) {
+			hy_error_set(err, sl->rc, "%s", sl->err.msg);
+			return sl->rc;
+		}
+		if (sl->bad < sl->n) {
+			*bad = (size_t)(sl->spans - r->spans) + sl->bad;
+			return 0;
+		}
+		if (i > 0)
+			HY_TRY(merge_slot(r, sl, err));
+	}
+	return 0;
+}
+
+/* One record by the row reader. */
+static int slow_row(struct hy_csv_reader *r, int64_t *added, struct hy_error *err)
+{
+	bool got;
+
+	HY_TRY(hy__csv_read_row(r, &got, err));
+	if (!got)
+		return 0;
+	HY_TRY(hy__csv_append_row(r, err));
+	*added = 1;
+	return 0;
+}
+
+int hy__csv_fast_rows(struct hy_csv_reader *r, int64_t max_rows, int64_t *added,
+		      struct hy_error *err)
+{
+	struct hy__src *s = &r->src;
+	size_t want = s->block_size * WINDOW_BLOCKS;
+	size_t fast_max = r->max_field < r->max_row ? r->max_field : r->max_row;
+
+	*added = 0;
+	if (r->bom < 3)
+		return slow_row(r, added, err); /* the first record: maybe a BOM */
+	for (;;) {
+		size_t n, bad;
+		enum stop why;
+
+		if (s->len - s->pos < want && !s->drained)
+			HY_TRY(hy__src_more(s, want, err));
+		if (r->skip_lf && s->pos < s->len) {
+			r->skip_lf = false; /* a CR ended the last record */
+			if (s->buf[s->pos] == '\n')
+				s->pos++;
+			continue;
+		}
+		if (s->pos == s->len)
+			return slow_row(r, added, err); /* the end of the input */
+		HY_TRY(scan(r, (size_t)max_rows, &n, &why, err));
+		if (n == 0) {
+			if (why == STOP_MORE && !s->drained && s->len - s->pos < fast_max) {
+				want = (s->len - s->pos) * 2; /* a record longer than the window */
+				continue;
+			}
+			return slow_row(r, added, err);
+		}
+		HY_TRY(parse_spans(r, n, &bad, err));
+		if (bad < n) {
+			/* Read it again with the row reader, for its message. */
+			s->pos = r->spans[bad].start;
+			r->line = r->spans[bad].line;
+			r->col = 1;
+			HY_TRY(slow_row(r, added, err));
+			return hy_error_set(err, HY_ESTATE,
+					    "%s:%lld: the CSV fast path refused a row the row "
+					    "reader takes (a bug in hygge)",
+					    r->src.name, (long long)r->spans[bad].line);
+		}
+		*added = (int64_t)n;
+		return 0;
+	}
+}
+
+void hy__csv_fast_free(struct hy_csv_reader *r)
+{
+	for (size_t k = 0; k < r->nslots; k++) {
+		struct hy__csv_slot *sl = &r->slots[k];
+
+		if (sl->builders != NULL)
+			for (size_t i = 0; i < r->ncols; i++)
+				hy_builder_destroy(sl->builders[i]);
+		hy_free(sl->builders);
+		hy_buf_reset(&sl->unq);
+	}
+	hy_free(r->slots);
+	hy_free(r->spans);
+	hy_free(r->null_lens);
+	r->slots = NULL;
+	r->spans = NULL;
+	r->null_lens = NULL;
+	r->nslots = r->spans_cap = 0;
+}
