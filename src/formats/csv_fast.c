@@ -32,9 +32,9 @@
 #include "hygge/alloc.h"
 #include "hygge/pool.h"
 
-#define WINDOW_BLOCKS   8   /* window = 8 read blocks (8 MiB by default) */
-#define SLICE_MIN_ROWS  256 /* fewer records than this per slice: not worth a task */
-#define SLOTS_MAX       16
+#define WINDOW_BLOCKS  8   /* window = 8 read blocks (8 MiB by default) */
+#define SLICE_MIN_ROWS 256 /* fewer records than this per slice: not worth a task */
+#define SLOTS_MAX      16
 
 enum stop { STOP_LIMIT, STOP_MORE, STOP_SLOW, STOP_END };
 
@@ -220,10 +220,11 @@ static int parse_span(struct hy__csv_slot *sl, struct hy_builder **b, const stru
 	const struct hy_csv_reader *r = sl->r;
 	const uint8_t sep = (uint8_t)r->sep, quote = (uint8_t)r->quote;
 	const uint8_t *p = sl->base + sp->start, *end = sl->base + sp->end;
-	struct hy_error cause = {0};
+	struct hy_error cause;
 	size_t i = 0, vcol = 0;
 	int vrc = 0;
 
+	hy__error_clear(&cause);
 	*bad = false;
 	for (;;) {
 		const uint8_t *fp;

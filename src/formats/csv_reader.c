@@ -517,9 +517,10 @@ int hy__csv_append_row(struct hy_csv_reader *r, struct hy_error *err)
 				    r->has_header ? "header" : "first row", r->nfields);
 	for (size_t i = 0; i < r->ncols; i++) {
 		const struct hy__csv_field *f = &r->fields[i];
-		struct hy_error scratch = {0};
+		struct hy_error scratch;
 		int rc;
 
+		hy__error_clear(&scratch);
 		if (hy__csv_is_null(r, f))
 			rc = hy_builder_append_null(r->builders[i], &scratch);
 		else

@@ -14,6 +14,15 @@
 #include "hygge/status.h"
 #include "hygge/types.h"
 
+/* A scratch error made ready for hy_error_set without zeroing its 1 KiB
+ * message (`= {0}` per value was most of the cost of parsing a CSV cell). */
+static inline void hy__error_clear(struct hy_error *e)
+{
+	e->code = 0;
+	e->sys_errno = 0;
+	e->msg[0] = 0;
+}
+
 /* Bytes of a bad value quoted back in an error message. */
 #define HY__QUOTE_MAX 64
 
