@@ -23,6 +23,18 @@ bool hy__parse_u64(const char *p, size_t n, uint64_t *out)
 		i = 1;
 	if (i == n)
 		return false;
+	if (n - i <= 19) {
+		/* 19 digits always fit: no overflow check per digit. */
+		for (; i < n; i++) {
+			unsigned d = (unsigned char)p[i] - '0';
+
+			if (d > 9)
+				return false;
+			v = v * 10 + d;
+		}
+		*out = v;
+		return true;
+	}
 	for (; i < n; i++) {
 		unsigned d = (unsigned char)p[i] - '0';
 
