@@ -249,6 +249,15 @@ bool hy__parse_f64(const char *p, size_t n, double *out)
 
 bool hy__parse_bool(const char *p, size_t n, bool *out)
 {
+	/* the lower-case spelling first: no locale-aware compare per value */
+	if (n == 4 && memcmp(p, "true", 4) == 0) {
+		*out = true;
+		return true;
+	}
+	if (n == 5 && memcmp(p, "false", 5) == 0) {
+		*out = false;
+		return true;
+	}
 	if (word_eq(p, n, "true")) {
 		*out = true;
 		return true;
