@@ -10,10 +10,10 @@
  *     the row reader to find its end. Blank lines are skipped here.
  *  2. values (parallel): the records are cut into slices, one per thread of
  *     the pool plus the calling thread; each slice splits its records at
- *     the separator and appends the values straight into builders (slice 0
- *     into the reader's own, the others into their own builders, appended
- *     after it in order). Nothing is copied except quoted fields, which are
- *     unescaped into a per-slice buffer.
+ *     the separator and writes the values straight into its own column
+ *     arrays (reused window after window), which are then appended to the
+ *     reader's builders in slice order. Quoted fields are unescaped into a
+ *     per-slice buffer.
  *
  * Whatever the fast path cannot take as it is (a record that may be
  * malformed, longer than a cap, at a BOM, or split by the end of the window
@@ -32,9 +32,10 @@
 #include "hygge/alloc.h"
 #include "hygge/pool.h"
 
-#define WINDOW_BLOCKS  8   /* window = 8 read blocks (8 MiB by default) */
-#define SLICE_MIN_ROWS 256 /* fewer records than this per slice: not worth a task */
-#define SLOTS_MAX      16
+#define WINDOW_BLOCKS     8   /* window = 8 read blocks (8 MiB by default) */
+#define SLICE_MIN_ROWS    256 /* fewer records than this per slice: not worth a task */
+#define SLOTS_MAX         32
+#define SLICES_PER_THREAD 3 /* a thread put aside holds up one small slice only */
 
 enum stop { STOP_LIMIT, STOP_MORE, STOP_SLOW, STOP_END };
 
@@ -225,21 +226,216 @@ static int scan(struct hy_csv_reader *r, size_t max, size_t *nout, enum stop *wh
 
 /* ---- pass 2: values ---- */
 
-static int append_value(const struct hy_csv_reader *r, struct hy_builder *b, const uint8_t *p,
+/* A column of one slice, built in place: plain arrays the slice owns and
+ * reuses window after window (no allocation once warm, no call per value).
+ * They are lent to a column (rcbufs that do not free them) only for the
+ * time of hy_builder_append_column into the reader's builder. Types without
+ * a fast form (decimal, date, int8..32, ...) use a builder. */
+enum sink_kind { SK_BUILDER, SK_I64, SK_F64, SK_TS, SK_BOOL, SK_STR };
+
+struct hy__csv_sink {
+	enum sink_kind kind;
+	const struct hy_dtype *type;
+	uint8_t *valid, *vals, *data; /* validity bits; values / bits / int32 offsets; bytes */
+	size_t valid_cap, vals_cap, data_cap, data_len;
+	int64_t len, nulls;
+	struct hy_builder *b; /* SK_BUILDER */
+};
+
+static enum sink_kind sink_kind_of(const struct hy_dtype *t)
+{
+	switch (t->id) {
+	case HY_INT64: return SK_I64;
+	case HY_FLOAT64: return SK_F64;
+	case HY_TIMESTAMP: return SK_TS;
+	case HY_BOOL: return SK_BOOL;
+	case HY_STRING: return SK_STR;
+	default: return SK_BUILDER;
+	}
+}
+
+static int grow(uint8_t **buf, size_t *cap, size_t need, bool keep, struct hy_error *err)
+{
+	size_t c = *cap ? *cap : 256;
+	uint8_t *g;
+
+	while (c < need)
+		c *= 2;
+	g = keep ? hy_realloc(*buf, c) : hy_malloc(c);
+	if (g == NULL)
+		return hy_error_set(err, HY_ENOMEM, "out of memory reading a CSV window");
+	if (!keep)
+		hy_free(*buf);
+	*buf = g;
+	*cap = c;
+	return 0;
+}
+
+/* Room for `n` rows; the sink is empty afterwards. */
+static int sink_begin(struct hy__csv_sink *k, size_t n, struct hy_error *err)
+{
+	size_t bits = (n + 7) / 8 + 8;
+	size_t vals = k->kind == SK_BOOL ? bits : k->kind == SK_STR ? (n + 1) * 4 : n * 8;
+
+	k->len = k->nulls = 0;
+	k->data_len = 0;
+	if (k->kind == SK_BUILDER)
+		return hy_builder_reserve(k->b, (int64_t)n, 0, err);
+	if (k->valid_cap < bits)
+		HY_TRY(grow(&k->valid, &k->valid_cap, bits, false, err));
+	if (k->vals_cap < vals + 8)
+		HY_TRY(grow(&k->vals, &k->vals_cap, vals + 8, false, err));
+	memset(k->valid, 0, bits);
+	if (k->kind == SK_BOOL)
+		memset(k->vals, 0, bits);
+	if (k->kind == SK_STR) {
+		if (k->data == NULL)
+			HY_TRY(grow(&k->data, &k->data_cap, 4096, false, err));
+		((int32_t *)(void *)k->vals)[0] = 0;
+	}
+	return 0;
+}
+
+static int sink_null(struct hy__csv_sink *k, struct hy_error *cause)
+{
+	if (k->kind == SK_BUILDER)
+		return hy_builder_append_null(k->b, cause);
+	switch (k->kind) {
+	case SK_STR: ((int32_t *)(void *)k->vals)[k->len + 1] = (int32_t)k->data_len; break;
+	case SK_BOOL: break;
+	default: ((int64_t *)(void *)k->vals)[k->len] = 0; break; /* as a builder leaves it */
+	}
+	k->nulls++;
+	k->len++;
+	return 0;
+}
+
+static int sink_text(struct hy__csv_sink *k, const uint8_t *up, size_t n, struct hy_error *cause)
+{
+	const char *p = (const char *)up;
+	int64_t v;
+	double d;
+	bool bv;
+
+	switch (k->kind) {
+	case SK_BUILDER: return hy__append_text(k->b, p, n, cause);
+	case SK_I64:
+		if (!hy__parse_i64(p, n, &v))
+			return hy__cannot_read(cause, k->type, p, n);
+		((int64_t *)(void *)k->vals)[k->len] = v;
+		break;
+	case SK_TS:
+		if (!hy__parse_timestamp(k->type, p, n, &v))
+			return hy__cannot_read(cause, k->type, p, n);
+		((int64_t *)(void *)k->vals)[k->len] = v;
+		break;
+	case SK_F64:
+		if (!hy__parse_f64(p, n, &d))
+			return hy__cannot_read(cause, k->type, p, n);
+		((double *)(void *)k->vals)[k->len] = d;
+		break;
+	case SK_BOOL:
+		if (!hy__parse_bool(p, n, &bv))
+			return hy__cannot_read(cause, k->type, p, n);
+		if (bv)
+			k->vals[k->len >> 3] |= (uint8_t)(1u << (k->len & 7));
+		break;
+	case SK_STR:
+		if (!hy__utf8_valid(p, n))
+			return hy_error_set(cause, HY_EFORMAT, "invalid UTF-8 in a text value");
+		if (k->data_len + n > (size_t)HY_MAX_VAR_BYTES)
+			return hy_error_set(cause, HY_ELIMIT,
+					    "a string column would pass %d bytes of values (2 GiB)",
+					    HY_MAX_VAR_BYTES);
+		if (k->data_len + n > k->data_cap)
+			HY_TRY(grow(&k->data, &k->data_cap, k->data_len + n, true, cause));
+		memcpy(k->data + k->data_len, p, n);
+		k->data_len += n;
+		((int32_t *)(void *)k->vals)[k->len + 1] = (int32_t)k->data_len;
+		break;
+	}
+	k->valid[k->len >> 3] |= (uint8_t)(1u << (k->len & 7));
+	k->len++;
+	return 0;
+}
+
+static void lent_release(struct hy_rcbuf *buf)
+{
+	(void)buf; /* the bytes stay the sink's */
+}
+
+static struct hy_rcbuf *lend(uint8_t *data, size_t size)
+{
+	struct hy_rcbuf *b = hy_malloc(sizeof(*b));
+
+	if (b == NULL)
+		return NULL;
+	atomic_init(&b->refs, 1);
+	b->data = data;
+	b->size = (int64_t)size;
+	b->release = lent_release;
+	b->owner = NULL;
+	return b;
+}
+
+/* The sink's rows go after the builder's. */
+static int sink_merge(struct hy__csv_sink *k, struct hy_builder *to, struct hy_error *err)
+{
+	struct hy_rcbuf *valid = NULL, *vals, *data = NULL;
+	struct hy_column *col = NULL;
+	size_t bits = ((size_t)k->len + 7) / 8;
+	int rc;
+
+	if (k->kind == SK_BUILDER) {
+		rc = hy_builder_finish(k->b, &col, err);
+		if (rc == 0)
+			rc = hy_builder_append_column(to, col, 0, col->length, err);
+		hy_column_unref(col);
+		return rc;
+	}
+	vals = lend(k->vals, k->kind == SK_BOOL  ? bits
+			     : k->kind == SK_STR ? ((size_t)k->len + 1) * 4
+						 : (size_t)k->len * 8);
+	if (k->nulls > 0)
+		valid = lend(k->valid, bits);
+	if (k->kind == SK_STR)
+		data = lend(k->data, k->data_len);
+	if (vals == NULL || (k->nulls > 0 && valid == NULL) ||
+	    (k->kind == SK_STR && data == NULL)) {
+		hy_free(vals);
+		hy_free(valid);
+		hy_free(data);
+		return hy_error_set(err, HY_ENOMEM, "out of memory reading a CSV window");
+	}
+	HY_TRY(hy_column_create(k->type, k->len, k->nulls, valid, vals, data, &col, err));
+	rc = hy_builder_append_column(to, col, 0, k->len, err);
+	hy_column_unref(col);
+	return rc;
+}
+
+static void sink_free(struct hy__csv_sink *k)
+{
+	hy_builder_destroy(k->b);
+	hy_free(k->valid);
+	hy_free(k->vals);
+	hy_free(k->data);
+}
+
+static int append_value(const struct hy_csv_reader *r, struct hy__csv_sink *k, const uint8_t *p,
 			size_t n, bool quoted, struct hy_error *cause)
 {
 	if (n == 0 && !quoted)
-		return hy_builder_append_null(b, cause);
-	for (size_t k = 0; k < r->n_null; k++)
-		if (r->null_lens[k] == n && memcmp(r->null_values[k], p, n) == 0)
-			return hy_builder_append_null(b, cause);
-	return hy__append_text(b, (const char *)p, n, cause);
+		return sink_null(k, cause);
+	for (size_t j = 0; j < r->n_null; j++)
+		if (r->null_lens[j] == n && memcmp(r->null_values[j], p, n) == 0)
+			return sink_null(k, cause);
+	return sink_text(k, p, n, cause);
 }
 
-/* One record into builders `b`. *bad when the row reader must take it (a
+/* One record into the sinks `b`. *bad when the row reader must take it (a
  * field count that differs, anything unexpected): its message is the one. */
-static int parse_span(struct hy__csv_slot *sl, struct hy_builder **b, const struct hy__csv_span *sp,
-		      bool *bad, struct hy_error *err)
+static int parse_span(struct hy__csv_slot *sl, struct hy__csv_sink *b,
+		      const struct hy__csv_span *sp, bool *bad, struct hy_error *err)
 {
 	const struct hy_csv_reader *r = sl->r;
 	const uint8_t sep = (uint8_t)r->sep, quote = (uint8_t)r->quote;
@@ -289,7 +485,7 @@ static int parse_span(struct hy__csv_slot *sl, struct hy_builder **b, const stru
 			p = qq;
 		}
 		if (i < r->ncols && vrc == 0) {
-			int rc = append_value(r, b[i], fp, fn, quoted, &cause);
+			int rc = append_value(r, &b[i], fp, fn, quoted, &cause);
 
 			if (rc != 0) {
 				vrc = rc;
@@ -317,7 +513,7 @@ static int parse_span(struct hy__csv_slot *sl, struct hy_builder **b, const stru
 static int parse_slot(void *arg, struct hy_error *unused)
 {
 	struct hy__csv_slot *sl = arg;
-	struct hy_builder **b = sl->builders != NULL ? sl->builders : sl->r->builders;
+	struct hy__csv_sink *b = sl->sinks;
 
 	(void)unused;
 	sl->bad = sl->n;
@@ -351,39 +547,35 @@ static int ensure_slots(struct hy_csv_reader *r, size_t want, struct hy_error *e
 
 		memset(sl, 0, sizeof(*sl));
 		hy_buf_init(&sl->unq, r->max_row);
-		if (r->nslots == 0)
-			continue; /* slot 0 fills the reader's own builders */
-		sl->builders = hy_calloc(r->ncols, sizeof(struct hy_builder *));
-		if (sl->builders == NULL) {
+		sl->sinks = hy_calloc(r->ncols, sizeof(struct hy__csv_sink));
+		if (sl->sinks == NULL) {
 			r->nslots++;
 			return hy_error_set(err, HY_ENOMEM, "out of memory reading %s",
 					    r->src.name);
 		}
 		for (size_t i = 0; i < r->ncols; i++) {
-			int rc = hy_builder_create(&hy_schema_field(r->schema, i)->type,
-						   &sl->builders[i], err);
+			struct hy__csv_sink *k = &sl->sinks[i];
 
-			if (rc != 0) {
+			k->type = &hy_schema_field(r->schema, i)->type;
+			k->kind = sink_kind_of(k->type);
+			if (k->kind == SK_BUILDER && hy_builder_create(k->type, &k->b, err) != 0) {
 				r->nslots++;
-				return rc;
+				return err->code;
 			}
 		}
 	}
 	return 0;
 }
 
-/* Slot i's rows go after slot 0's in the reader's builders. */
+/* Slice i's rows go after slice i-1's in the reader's builders. */
 static int merge_slot(struct hy_csv_reader *r, struct hy__csv_slot *sl, struct hy_error *err)
 {
-	for (size_t i = 0; i < r->ncols; i++) {
-		struct hy_column *col = NULL;
-		int rc = hy_builder_finish(sl->builders[i], &col, err);
-
-		if (rc == 0)
-			rc = hy_builder_append_column(r->builders[i], col, 0, col->length, err);
-		hy_column_unref(col);
-		HY_TRY(rc);
-	}
+	for (size_t i = 0; i < r->ncols; i++)
+		if (sink_merge(&sl->sinks[i], r->builders[i], err) != 0) {
+			hy_error_prefix(err, "%s: column '%s'", r->src.name,
+					hy_schema_field(r->schema, i)->name);
+			return err->code;
+		}
 	return 0;
 }
 
@@ -394,7 +586,7 @@ static int parse_spans(struct hy_csv_reader *r, size_t n, size_t *bad, struct hy
 	int rc = 0;
 
 	if (r->pool != NULL) {
-		nslots = hy_pool_nthreads(r->pool) + 1;
+		nslots = (hy_pool_nthreads(r->pool) + 1) * SLICES_PER_THREAD;
 		if (nslots > SLOTS_MAX)
 			nslots = SLOTS_MAX;
 		if (nslots > n / SLICE_MIN_ROWS)
@@ -410,6 +602,8 @@ static int parse_spans(struct hy_csv_reader *r, size_t n, size_t *bad, struct hy
 		sl->base = r->src.buf;
 		sl->spans = r->spans + first;
 		sl->n = first >= n ? 0 : (n - first < per ? n - first : per);
+		for (size_t c = 0; c < r->ncols; c++)
+			HY_TRY(sink_begin(&sl->sinks[c], sl->n, err));
 	}
 	if (nslots > 1) {
 		hy_pool_group_init(&group, r->pool, 0);
@@ -438,8 +632,7 @@ static int parse_spans(struct hy_csv_reader *r, size_t n, size_t *bad, struct hy
 			*bad = (size_t)(sl->spans - r->spans) + sl->bad;
 			return 0;
 		}
-		if (i > 0)
-			HY_TRY(merge_slot(r, sl, err));
+		HY_TRY(merge_slot(r, sl, err));
 	}
 	return 0;
 }
@@ -511,10 +704,10 @@ void hy__csv_fast_free(struct hy_csv_reader *r)
 	for (size_t k = 0; k < r->nslots; k++) {
 		struct hy__csv_slot *sl = &r->slots[k];
 
-		if (sl->builders != NULL)
+		if (sl->sinks != NULL)
 			for (size_t i = 0; i < r->ncols; i++)
-				hy_builder_destroy(sl->builders[i]);
-		hy_free(sl->builders);
+				sink_free(&sl->sinks[i]);
+		hy_free(sl->sinks);
 		hy_buf_reset(&sl->unq);
 	}
 	hy_free(r->slots);

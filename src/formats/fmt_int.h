@@ -74,6 +74,10 @@ bool hy__parse_bool(const char *p, size_t n, bool *out);
 bool hy__parse_decimal(const char *p, size_t n, int precision, int scale, hy_i128 *out);
 bool hy__utf8_valid(const char *p, size_t n);
 
+/* A timestamp of type `t` (unit, zone) from ISO text; false when it does not parse. */
+bool hy__parse_timestamp(const struct hy_dtype *t, const char *p, size_t n, int64_t *out);
+/* HY_EFORMAT "cannot read '<value>' as <type>" (what hy__append_text reports). */
+int hy__cannot_read(struct hy_error *err, const struct hy_dtype *t, const char *p, size_t n);
 /* Appends text `p[0..n)` as a value of the builder's type. HY_EFORMAT with
  * "cannot read '<value>' as <type>" when it does not parse. */
 int hy__append_text(struct hy_builder *b, const char *p, size_t n, struct hy_error *err) HY_WUR;
@@ -227,11 +231,12 @@ struct hy__csv_span {
 	bool quoted;
 };
 
-/* Parses records of the current window into builders (slot 0 = the reader's
- * own, the others appended after it in order). */
+/* Parses one slice of the current window's records into its column sinks,
+ * appended to the reader's builders in slice order. */
+struct hy__csv_sink;
 struct hy__csv_slot {
-	struct hy_builder **builders; /* NULL for slot 0: r->builders */
-	struct hy_buf unq;            /* a quoted field's bytes, unescaped */
+	struct hy__csv_sink *sinks; /* one per column */
+	struct hy_buf unq;          /* a quoted field's bytes, unescaped */
 	const struct hy_csv_reader *r;
 	const uint8_t *base;
 	const struct hy__csv_span *spans;

@@ -416,7 +416,7 @@ static bool fast_timestamp(const char *p, size_t n, int64_t *micros)
 	return true;
 }
 
-static bool parse_timestamp(const struct hy_dtype *t, const char *p, size_t n, int64_t *out)
+bool hy__parse_timestamp(const struct hy_dtype *t, const char *p, size_t n, int64_t *out)
 {
 	struct hy_time_parsed tp;
 	int64_t us;
@@ -443,7 +443,7 @@ static bool parse_time(const struct hy_dtype *t, const char *p, size_t n, int64_
 	return micros_to_unit(tp.utc_micros, tp.sub_micro_nanos, t->unit, out);
 }
 
-static int cannot_read(struct hy_error *err, const struct hy_dtype *t, const char *p, size_t n)
+int hy__cannot_read(struct hy_error *err, const struct hy_dtype *t, const char *p, size_t n)
 {
 	char tname[64];
 	int q = n > HY__QUOTE_MAX ? HY__QUOTE_MAX : (int)n;
@@ -472,11 +472,11 @@ int hy__append_text(struct hy_builder *b, const char *p, size_t n, struct hy_err
 	case HY_BINARY: return hy_builder_append_str(b, p, n, err);
 	case HY_BOOL:
 		if (!hy__parse_bool(p, n, &bv))
-			return cannot_read(err, t, p, n);
+			return hy__cannot_read(err, t, p, n);
 		return hy_builder_append_bool(b, bv, err);
 	case HY_UINT64:
 		if (!hy__parse_u64(p, n, &u64))
-			return cannot_read(err, t, p, n);
+			return hy__cannot_read(err, t, p, n);
 		return hy_builder_append_u64(b, u64, err);
 	case HY_INT8:
 	case HY_INT16:
@@ -486,37 +486,37 @@ int hy__append_text(struct hy_builder *b, const char *p, size_t n, struct hy_err
 	case HY_UINT16:
 	case HY_UINT32:
 		if (!hy__parse_i64(p, n, &i64))
-			return cannot_read(err, t, p, n);
+			return hy__cannot_read(err, t, p, n);
 		break;
 	case HY_FLOAT32:
 	case HY_FLOAT64:
 		if (!hy__parse_f64(p, n, &f64) ||
 		    (t->id == HY_FLOAT32 && isfinite(f64) && fabs(f64) > FLT_MAX))
-			return cannot_read(err, t, p, n);
+			return hy__cannot_read(err, t, p, n);
 		return hy_builder_append_f64(b, f64, err);
 	case HY_DECIMAL:
 		if (!hy__parse_decimal(p, n, t->precision, t->scale, &dec))
-			return cannot_read(err, t, p, n);
+			return hy__cannot_read(err, t, p, n);
 		return hy_builder_append_decimal128(b, dec, err);
 	case HY_DATE:
 		if (hy_date_parse(p, n, &i64, NULL) != 0)
-			return cannot_read(err, t, p, n);
+			return hy__cannot_read(err, t, p, n);
 		break;
 	case HY_TIMESTAMP:
-		if (!parse_timestamp(t, p, n, &i64))
-			return cannot_read(err, t, p, n);
+		if (!hy__parse_timestamp(t, p, n, &i64))
+			return hy__cannot_read(err, t, p, n);
 		break;
 	case HY_TIME:
 		if (!parse_time(t, p, n, &i64))
-			return cannot_read(err, t, p, n);
+			return hy__cannot_read(err, t, p, n);
 		break;
-	default: return cannot_read(err, t, p, n);
+	default: return hy__cannot_read(err, t, p, n);
 	}
 	/* Range checks (int8 etc.) live in the builder; its refusal is bad input. */
 	hy__error_clear(&scratch);
 	rc = hy_builder_append_i64(b, i64, &scratch);
 	if (rc == HY_EINVAL)
-		return cannot_read(err, t, p, n);
+		return hy__cannot_read(err, t, p, n);
 	if (rc != 0)
 		return hy_error_set(err, rc, "%s", scratch.msg);
 	return 0;
