@@ -376,7 +376,8 @@ static int create_builders(struct hy_csv_reader *r, struct hy_error *err)
 	if (r->ncols == 0)
 		return 0;
 	r->builders = hy_calloc(r->ncols, sizeof(struct hy_builder *));
-	if (r->builders == NULL)
+	r->hint_bytes = hy_calloc(r->ncols, sizeof(int64_t));
+	if (r->builders == NULL || r->hint_bytes == NULL)
 		return hy_error_set(err, HY_ENOMEM, "out of memory opening %s", r->src.name);
 	for (size_t i = 0; i < r->ncols; i++) {
 		const struct hy_field *f = hy_schema_field(r->schema, i);
@@ -532,7 +533,7 @@ int hy__csv_append_row(struct hy_csv_reader *r, struct hy_error *err)
 	return 0;
 }
 
-static int finish_batch(struct hy_csv_reader *r, int64_t nrows, struct hy_batch **out,
+static int finish_batch(struct hy_csv_reader *r, int64_t nrows, bool full, struct hy_batch **out,
 			struct hy_error *err)
 {
 	struct hy_column **cols = hy_calloc(r->ncols, sizeof(struct hy_column *));
@@ -544,6 +545,12 @@ static int finish_batch(struct hy_csv_reader *r, int64_t nrows, struct hy_batch 
 		rc = hy_builder_finish(r->builders[i], &cols[i], err);
 	if (rc == 0)
 		rc = hy_batch_create(r->schema, cols, nrows, out, err);
+	r->hint_rows = 0;
+	if (rc == 0 && full && r->hint_bytes != NULL) {
+		r->hint_rows = nrows;
+		for (size_t i = 0; i < r->ncols; i++)
+			r->hint_bytes[i] = cols[i]->data != NULL ? cols[i]->data->size : 0;
+	}
 	for (size_t i = 0; i < r->ncols; i++)
 		hy_column_unref(cols[i]);
 	hy_free(cols);
@@ -563,7 +570,13 @@ int hy_csv_reader_next_batch(struct hy_csv_reader *r, int64_t max_rows, struct h
 		return hy_error_set(err, HY_EINVAL, "max_rows must be at least 1");
 	if (r->at_end || r->ncols == 0)
 		return 0;
-	while (nrows < max_rows) {
+	/* The last batch was full: this one most likely is too. Room for it at
+	 * once saves the builders copying themselves up by doubling. */
+	for (size_t i = 0; i < r->ncols && r->hint_rows > 0 && rc == 0; i++)
+		rc = hy_builder_reserve(r->builders[i],
+					r->hint_rows < max_rows ? r->hint_rows : max_rows,
+					r->hint_bytes[i] + r->hint_bytes[i] / 8, err);
+	while (rc == 0 && nrows < max_rows) {
 		int64_t added = 0;
 
 		rc = hy__csv_fast_rows(r, max_rows - nrows, &added, err);
@@ -576,7 +589,7 @@ int hy_csv_reader_next_batch(struct hy_csv_reader *r, int64_t max_rows, struct h
 		nrows += added;
 	}
 	if (rc == 0 && nrows > 0)
-		rc = finish_batch(r, nrows, out, err);
+		rc = finish_batch(r, nrows, nrows == max_rows, out, err);
 	if (rc != 0)
 		r->failed = rc;
 	return rc;
@@ -600,6 +613,7 @@ void hy_csv_reader_close(struct hy_csv_reader *r)
 		for (size_t i = 0; i < r->ncols; i++)
 			hy_builder_destroy(r->builders[i]);
 	hy_free(r->builders);
+	hy_free(r->hint_bytes);
 	hy_schema_unref(r->schema);
 	hy_buf_reset(&r->row);
 	hy_free(r->fields);

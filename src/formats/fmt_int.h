@@ -221,6 +221,9 @@ struct hy_csv_reader {
 	size_t spans_cap;
 	struct hy__csv_slot *slots; /* one per slice of a window */
 	size_t nslots;
+	/* A full batch's size, to reserve the next one at once (no doubling). */
+	int64_t hint_rows;
+	int64_t *hint_bytes; /* string bytes per column */
 };
 
 /* One record found by the boundary pass: bytes [start, end) of the window
