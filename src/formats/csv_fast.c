@@ -590,7 +590,9 @@ static int parse_spans(struct hy_csv_reader *r, size_t n, size_t *bad, struct hy
 		if (nslots > SLOTS_MAX)
 			nslots = SLOTS_MAX;
 		if (nslots > n / SLICE_MIN_ROWS)
-			nslots = n / SLICE_MIN_ROWS > 0 ? n / SLICE_MIN_ROWS : 1;
+			nslots = n / SLICE_MIN_ROWS;
+		if (nslots == 0)
+			nslots = 1;
 	}
 	HY_TRY(ensure_slots(r, nslots, err));
 	per = (n + nslots - 1) / nslots;

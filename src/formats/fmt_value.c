@@ -412,7 +412,8 @@ static bool fast_timestamp(const char *p, size_t n, int64_t *micros)
 	    mi > 59 || s > 59)
 		return false;
 	*micros =
-		(hy_days_from_civil(y1, mo, d) * 86400 + h * 3600 + mi * 60 + s) * (int64_t)1000000;
+		(hy_days_from_civil(y1, mo, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + s) *
+		(int64_t)1000000;
 	return true;
 }
 
