@@ -45,6 +45,8 @@ int hy_fmt_type_parse(const char *text, struct hy_dtype *out, struct hy_error *e
 
 /* ---- CSV ---- */
 
+struct hy_pool;
+
 struct hy_csv_options {
 	char separator;  /* one byte; default ',' */
 	char quote_char; /* default '"'; '\0' disables quoting */
@@ -60,6 +62,9 @@ struct hy_csv_options {
 	size_t max_field_bytes; /* HY_ELIMIT past it; default HY_FMT_DEFAULT_MAX_FIELD */
 	size_t max_row_bytes;   /* bytes of one row's fields; default HY_FMT_DEFAULT_MAX_LINE */
 	size_t block_size;      /* read size; default 1 MiB (tests use tiny blocks) */
+	/* Borrowed CPU pool the reader parses slices of records on (NULL = the
+	 * calling thread only); results are the same either way. */
+	struct hy_pool *pool;
 };
 
 /* Fills the defaults above. */

@@ -76,16 +76,20 @@ int hy__csv_reader_new(struct hy_csv_reader **out, const struct hy_csv_options *
 	r->has_header = opts->has_header;
 	r->max_field = opts->max_field_bytes ? opts->max_field_bytes : HY_FMT_DEFAULT_MAX_FIELD;
 	r->infer_rows = opts->infer_schema_rows;
-	hy_buf_init(&r->row, opts->max_row_bytes ? opts->max_row_bytes : HY_FMT_DEFAULT_MAX_LINE);
+	r->max_row = opts->max_row_bytes ? opts->max_row_bytes : HY_FMT_DEFAULT_MAX_LINE;
+	r->pool = opts->pool;
+	hy_buf_init(&r->row, r->max_row);
 	*out = r;
 	if (opts->n_null_values > 0) {
 		r->null_values = hy_calloc(opts->n_null_values, sizeof(char *));
-		if (r->null_values == NULL)
+		r->null_lens = hy_calloc(opts->n_null_values, sizeof(size_t));
+		if (r->null_values == NULL || r->null_lens == NULL)
 			goto oom;
 		for (; r->n_null < opts->n_null_values; r->n_null++) {
 			r->null_values[r->n_null] = hy_strdup(opts->null_values[r->n_null]);
 			if (r->null_values[r->n_null] == NULL)
 				goto oom;
+			r->null_lens[r->n_null] = strlen(r->null_values[r->n_null]);
 		}
 	}
 	if (opts->n_schema > 0) {
@@ -372,7 +376,8 @@ static int create_builders(struct hy_csv_reader *r, struct hy_error *err)
 	if (r->ncols == 0)
 		return 0;
 	r->builders = hy_calloc(r->ncols, sizeof(struct hy_builder *));
-	if (r->builders == NULL)
+	r->hint_bytes = hy_calloc(r->ncols, sizeof(int64_t));
+	if (r->builders == NULL || r->hint_bytes == NULL)
 		return hy_error_set(err, HY_ENOMEM, "out of memory opening %s", r->src.name);
 	for (size_t i = 0; i < r->ncols; i++) {
 		const struct hy_field *f = hy_schema_field(r->schema, i);
@@ -494,7 +499,17 @@ struct hy_schema *hy_csv_reader_schema(const struct hy_csv_reader *r)
 	return r->schema;
 }
 
-static int append_row(struct hy_csv_reader *r, struct hy_error *err)
+int hy__csv_value_error(const struct hy_csv_reader *r, int64_t line, size_t i, int rc,
+			const struct hy_error *cause, struct hy_error *err)
+{
+	return hy_error_set(err, rc, "%s:%lld: column '%s' (field %zu): %s%s", r->src.name,
+			    (long long)line, hy_schema_field(r->schema, i)->name, i + 1, cause->msg,
+			    rc == HY_EFORMAT ? " (set format_options.schema for this column to "
+					       "read it as another type, e.g. string)"
+					     : "");
+}
+
+int hy__csv_append_row(struct hy_csv_reader *r, struct hy_error *err)
 {
 	if (r->nfields != r->ncols)
 		return hy_error_set(err, HY_EFORMAT,
@@ -503,27 +518,22 @@ static int append_row(struct hy_csv_reader *r, struct hy_error *err)
 				    r->has_header ? "header" : "first row", r->nfields);
 	for (size_t i = 0; i < r->ncols; i++) {
 		const struct hy__csv_field *f = &r->fields[i];
-		struct hy_error scratch = {0};
+		struct hy_error scratch;
 		int rc;
 
+		hy__error_clear(&scratch);
 		if (hy__csv_is_null(r, f))
 			rc = hy_builder_append_null(r->builders[i], &scratch);
 		else
 			rc = hy__append_text(r->builders[i], hy__csv_field_ptr(r, f), f->len,
 					     &scratch);
 		if (rc != 0)
-			return hy_error_set(
-				err, rc, "%s:%lld: column '%s' (field %zu): %s%s", r->src.name,
-				(long long)r->row_line, hy_schema_field(r->schema, i)->name, i + 1,
-				scratch.msg,
-				rc == HY_EFORMAT ? " (set format_options.schema for this column to "
-						   "read it as another type, e.g. string)"
-						 : "");
+			return hy__csv_value_error(r, r->row_line, i, rc, &scratch, err);
 	}
 	return 0;
 }
 
-static int finish_batch(struct hy_csv_reader *r, int64_t nrows, struct hy_batch **out,
+static int finish_batch(struct hy_csv_reader *r, int64_t nrows, bool full, struct hy_batch **out,
 			struct hy_error *err)
 {
 	struct hy_column **cols = hy_calloc(r->ncols, sizeof(struct hy_column *));
@@ -535,6 +545,12 @@ static int finish_batch(struct hy_csv_reader *r, int64_t nrows, struct hy_batch 
 		rc = hy_builder_finish(r->builders[i], &cols[i], err);
 	if (rc == 0)
 		rc = hy_batch_create(r->schema, cols, nrows, out, err);
+	r->hint_rows = 0;
+	if (rc == 0 && full && r->hint_bytes != NULL) {
+		r->hint_rows = nrows;
+		for (size_t i = 0; i < r->ncols; i++)
+			r->hint_bytes[i] = cols[i]->data != NULL ? cols[i]->data->size : 0;
+	}
 	for (size_t i = 0; i < r->ncols; i++)
 		hy_column_unref(cols[i]);
 	hy_free(cols);
@@ -554,23 +570,26 @@ int hy_csv_reader_next_batch(struct hy_csv_reader *r, int64_t max_rows, struct h
 		return hy_error_set(err, HY_EINVAL, "max_rows must be at least 1");
 	if (r->at_end || r->ncols == 0)
 		return 0;
-	while (nrows < max_rows) {
-		bool got;
+	/* The last batch was full: this one most likely is too. Room for it at
+	 * once saves the builders copying themselves up by doubling. */
+	for (size_t i = 0; i < r->ncols && r->hint_rows > 0 && rc == 0; i++)
+		rc = hy_builder_reserve(r->builders[i],
+					r->hint_rows < max_rows ? r->hint_rows : max_rows,
+					r->hint_bytes[i] + r->hint_bytes[i] / 8, err);
+	while (rc == 0 && nrows < max_rows) {
+		int64_t added = 0;
 
-		rc = hy__csv_read_row(r, &got, err);
+		rc = hy__csv_fast_rows(r, max_rows - nrows, &added, err);
 		if (rc != 0)
 			break;
-		if (!got) {
+		if (added == 0) {
 			r->at_end = true;
 			break;
 		}
-		rc = append_row(r, err);
-		if (rc != 0)
-			break;
-		nrows++;
+		nrows += added;
 	}
 	if (rc == 0 && nrows > 0)
-		rc = finish_batch(r, nrows, out, err);
+		rc = finish_batch(r, nrows, nrows == max_rows, out, err);
 	if (rc != 0)
 		r->failed = rc;
 	return rc;
@@ -580,6 +599,7 @@ void hy_csv_reader_close(struct hy_csv_reader *r)
 {
 	if (r == NULL)
 		return;
+	hy__csv_fast_free(r);
 	hy__src_close(&r->src);
 	for (size_t i = 0; i < r->n_null; i++)
 		hy_free(r->null_values[i]);
@@ -593,6 +613,7 @@ void hy_csv_reader_close(struct hy_csv_reader *r)
 		for (size_t i = 0; i < r->ncols; i++)
 			hy_builder_destroy(r->builders[i]);
 	hy_free(r->builders);
+	hy_free(r->hint_bytes);
 	hy_schema_unref(r->schema);
 	hy_buf_reset(&r->row);
 	hy_free(r->fields);

@@ -14,6 +14,15 @@
 #include "hygge/status.h"
 #include "hygge/types.h"
 
+/* A scratch error made ready for hy_error_set without zeroing its 1 KiB
+ * message (`= {0}` per value was most of the cost of parsing a CSV cell). */
+static inline void hy__error_clear(struct hy_error *e)
+{
+	e->code = 0;
+	e->sys_errno = 0;
+	e->msg[0] = 0;
+}
+
 /* Bytes of a bad value quoted back in an error message. */
 #define HY__QUOTE_MAX 64
 
@@ -31,6 +40,10 @@ struct hy__src {
 	size_t pos;         /* next byte in buf */
 	bool eof;
 	char *name; /* for messages */
+	/* Window mode (hy__src_more): unconsumed bytes kept contiguous. */
+	uint8_t *win;
+	size_t win_cap;
+	bool drained; /* the file/memory has handed out its last byte */
 };
 
 int hy__src_open_path(struct hy__src *s, const char *path, size_t block_size,
@@ -39,6 +52,12 @@ int hy__src_open_mem(struct hy__src *s, const void *data, size_t size, const cha
 		     size_t block_size, struct hy_error *err) HY_WUR;
 /* Refills buf when pos == len; at the end sets eof (and len = pos = 0). */
 int hy__src_fill(struct hy__src *s, struct hy_error *err) HY_WUR;
+/* Window mode, for readers that want whole records in one piece: keeps the
+ * unconsumed bytes [pos, len) and appends more until at least `want` bytes
+ * are unconsumed or the input is drained (s->drained). buf then points into
+ * an owned window that grows as needed. Mixes freely with hy__src_fill (which
+ * is only called once the window is consumed). */
+int hy__src_more(struct hy__src *s, size_t want, struct hy_error *err) HY_WUR;
 int hy__src_rewind(struct hy__src *s, struct hy_error *err) HY_WUR;
 void hy__src_close(struct hy__src *s);
 
@@ -55,6 +74,10 @@ bool hy__parse_bool(const char *p, size_t n, bool *out);
 bool hy__parse_decimal(const char *p, size_t n, int precision, int scale, hy_i128 *out);
 bool hy__utf8_valid(const char *p, size_t n);
 
+/* A timestamp of type `t` (unit, zone) from ISO text; false when it does not parse. */
+bool hy__parse_timestamp(const struct hy_dtype *t, const char *p, size_t n, int64_t *out);
+/* HY_EFORMAT "cannot read '<value>' as <type>" (what hy__append_text reports). */
+int hy__cannot_read(struct hy_error *err, const struct hy_dtype *t, const char *p, size_t n);
 /* Appends text `p[0..n)` as a value of the builder's type. HY_EFORMAT with
  * "cannot read '<value>' as <type>" when it does not parse. */
 int hy__append_text(struct hy_builder *b, const char *p, size_t n, struct hy_error *err) HY_WUR;
@@ -190,7 +213,54 @@ struct hy_csv_reader {
 	struct hy_builder **builders;
 	int failed; /* sticky status after an error */
 	bool at_end;
+	/* fast path (csv_fast.c) */
+	struct hy_pool *pool; /* borrowed; NULL = one thread */
+	size_t max_row;       /* format_options.max_row_bytes */
+	size_t *null_lens;    /* strlen of each null_values entry */
+	struct hy__csv_span *spans;
+	size_t spans_cap;
+	struct hy__csv_slot *slots; /* one per slice of a window */
+	size_t nslots;
+	/* A full batch's size, to reserve the next one at once (no doubling). */
+	int64_t hint_rows;
+	int64_t *hint_bytes; /* string bytes per column */
 };
+
+/* One record found by the boundary pass: bytes [start, end) of the window
+ * (without its line break), the line it starts on, whether it holds a quote. */
+struct hy__csv_span {
+	size_t start, end;
+	int64_t line;
+	bool quoted;
+};
+
+/* Parses one slice of the current window's records into its column sinks,
+ * appended to the reader's builders in slice order. */
+struct hy__csv_sink;
+struct hy__csv_slot {
+	struct hy__csv_sink *sinks; /* one per column */
+	struct hy_buf unq;          /* a quoted field's bytes, unescaped */
+	const struct hy_csv_reader *r;
+	const uint8_t *base;
+	const struct hy__csv_span *spans;
+	size_t n;
+	size_t bad; /* index of a record the row reader must redo; n when none */
+	int rc;     /* a value that did not parse (err says which); 0 = none */
+	struct hy_error err;
+};
+
+/* Appends up to `max_rows` records to r->builders, as many as whole records
+ * in the window allow (at least one unless at the end), by the fast path and
+ * the row reader for what the fast path leaves. *added = records appended;
+ * 0 means the end of the input. */
+int hy__csv_fast_rows(struct hy_csv_reader *r, int64_t max_rows, int64_t *added,
+		      struct hy_error *err) HY_WUR;
+/* Appends the current row (r->fields) to r->builders. */
+int hy__csv_append_row(struct hy_csv_reader *r, struct hy_error *err) HY_WUR;
+/* The error of a value that did not go into column i of the row on `line`. */
+int hy__csv_value_error(const struct hy_csv_reader *r, int64_t line, size_t i, int rc,
+			const struct hy_error *cause, struct hy_error *err);
+void hy__csv_fast_free(struct hy_csv_reader *r);
 
 /* Bytes of a field of the current row (the row buffer may never have been
  * allocated when every field so far is empty). */

@@ -79,10 +79,70 @@ int hy__src_fill(struct hy__src *s, struct hy_error *err)
 	return 0;
 }
 
+int hy__src_more(struct hy__src *s, size_t want, struct hy_error *err)
+{
+	size_t have = s->len - s->pos;
+
+	if (s->eof) {
+		s->drained = true;
+		return 0;
+	}
+	if (want < have)
+		want = have;
+	if (s->win_cap < want + s->block_size) {
+		size_t cap = s->win_cap ? s->win_cap : 64;
+		uint8_t *w;
+
+		while (cap < want + s->block_size)
+			cap *= 2;
+		w = hy_malloc(cap);
+		if (w == NULL)
+			return hy_error_set(err, HY_ENOMEM, "out of memory reading %s", s->name);
+		if (have > 0)
+			memcpy(w, s->buf + s->pos, have);
+		hy_free(s->win);
+		s->win = w;
+		s->win_cap = cap;
+	} else if (have > 0 && (s->buf != s->win || s->pos > 0)) {
+		memmove(s->win, s->buf + s->pos, have);
+	}
+	s->buf = s->win;
+	s->pos = 0;
+	s->len = have;
+	while (s->len < want && !s->drained) {
+		size_t room = s->win_cap - s->len, n;
+
+		if (room > s->block_size)
+			room = s->block_size;
+		if (s->fd < 0) {
+			n = s->mem_size - s->mem_pos;
+			if (n > room)
+				n = room;
+			if (n > 0)
+				memcpy(s->win + s->len, s->mem + s->mem_pos, n);
+			s->mem_pos += n;
+		} else {
+			ssize_t got;
+
+			do
+				got = read(s->fd, s->win + s->len, room);
+			while (got < 0 && errno == EINTR);
+			if (got < 0)
+				return hy_error_set_errno(err, HY_EIO, errno, "read %s", s->name);
+			n = (size_t)got;
+		}
+		s->len += n;
+		if (n == 0)
+			s->drained = true;
+	}
+	return 0;
+}
+
 int hy__src_rewind(struct hy__src *s, struct hy_error *err)
 {
 	s->pos = s->len = 0;
 	s->eof = false;
+	s->drained = false;
 	s->mem_pos = 0;
 	if (s->fd >= 0 && lseek(s->fd, 0, SEEK_SET) < 0)
 		return hy_error_set_errno(err, HY_EIO, errno, "seek %s", s->name);
@@ -95,7 +155,10 @@ void hy__src_close(struct hy__src *s)
 		close(s->fd);
 	s->fd = -1;
 	hy_free(s->block);
+	hy_free(s->win);
 	hy_free(s->name);
+	s->win = NULL;
+	s->win_cap = 0;
 	s->block = NULL;
 	s->name = NULL;
 }

@@ -23,6 +23,18 @@ bool hy__parse_u64(const char *p, size_t n, uint64_t *out)
 		i = 1;
 	if (i == n)
 		return false;
+	if (n - i <= 19) {
+		/* 19 digits always fit: no overflow check per digit. */
+		for (; i < n; i++) {
+			unsigned d = (unsigned char)p[i] - '0';
+
+			if (d > 9)
+				return false;
+			v = v * 10 + d;
+		}
+		*out = v;
+		return true;
+	}
 	for (; i < n; i++) {
 		unsigned d = (unsigned char)p[i] - '0';
 
@@ -77,9 +89,124 @@ static bool word_eq(const char *p, size_t n, const char *w)
 	return strlen(w) == n && strncasecmp(p, w, n) == 0;
 }
 
+/* Exact powers of ten: 10^22 is the largest a double holds exactly. */
+static const double pow10_d[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+				 1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+				 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+#if LDBL_MANT_DIG == 64 && (defined(__x86_64__) || defined(__i386__))
+#define HAVE_X87_FAST 1
+/* 10^27 = 2^27 * 5^27 and 5^27 < 2^64: exact in x87's 64-bit mantissa. */
+static const long double pow10_ld[] = {1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,
+				       1e7L,  1e8L,  1e9L,  1e10L, 1e11L, 1e12L, 1e13L,
+				       1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L, 1e20L,
+				       1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L};
+#endif
+
+/* The exact, correctly rounded value of w * 10^e10 when it can be had
+ * without strtod; false sends the text to strtod.
+ *  - w < 2^53 and |e10| <= 22: both are exact doubles, so one IEEE multiply
+ *    or divide rounds once, correctly.
+ *  - x87 (64-bit mantissa), w < 2^64, |e10| <= 27: both exact in extended
+ *    precision and one operation rounds once to 64 bits, within half an
+ *    extended ulp of the true value. Rounding that to 53 bits gives the same
+ *    double as rounding the true value unless the 11 bits dropped sit exactly
+ *    on the halfway pattern (the true value could then lie on either side):
+ *    only that case goes to strtod. */
+static bool fast_f64(uint64_t w, int e10, bool neg, double *out)
+{
+	double d;
+
+	if (w == 0) {
+		*out = neg ? -0.0 : 0.0;
+		return true;
+	}
+#if FLT_EVAL_METHOD == 0
+	if (w < (1ull << 53) && e10 >= -22 && e10 <= 22) {
+		d = (double)w;
+		d = e10 < 0 ? d / pow10_d[-e10] : d * pow10_d[e10];
+		*out = neg ? -d : d;
+		return true;
+	}
+#endif
+#ifdef HAVE_X87_FAST
+	if (e10 >= -27 && e10 <= 27) {
+		long double x = (long double)w;
+		uint64_t mant;
+
+		x = e10 < 0 ? x / pow10_ld[-e10] : x * pow10_ld[e10];
+		memcpy(&mant, &x, sizeof(mant)); /* x87 layout: the mantissa comes first */
+		if ((mant & 0x7FF) == 0x400)
+			return false;
+		d = (double)x;
+		*out = neg ? -d : d;
+		return true;
+	}
+#endif
+	return false;
+}
+
+/* "[+-]digits[.digits][(e|E)[+-]digits]" or "[+-].digits[...]" with at most
+ * 19 significant digits: the decimal mantissa and exponent. false for
+ * anything else (which strtod then judges). */
+static bool split_decimal(const char *p, size_t n, uint64_t *w, int *e10, bool *neg)
+{
+	size_t i = 0;
+	uint64_t v = 0;
+	int sig = 0, exp = 0, digits = 0;
+
+	*neg = false;
+	if (i < n && (p[i] == '-' || p[i] == '+'))
+		*neg = p[i++] == '-';
+	for (; i < n && (unsigned)(p[i] - '0') <= 9; i++, digits++) {
+		if (v == 0 && p[i] == '0')
+			continue;
+		if (++sig > 19)
+			return false;
+		v = v * 10 + (uint64_t)(p[i] - '0');
+	}
+	if (i < n && p[i] == '.') {
+		for (i++; i < n && (unsigned)(p[i] - '0') <= 9; i++, digits++) {
+			exp--;
+			if (v == 0 && p[i] == '0')
+				continue;
+			if (++sig > 19)
+				return false;
+			v = v * 10 + (uint64_t)(p[i] - '0');
+		}
+	}
+	if (digits == 0)
+		return false;
+	if (i < n && (p[i] == 'e' || p[i] == 'E')) {
+		bool eneg = false;
+		int ev = 0, ed = 0;
+
+		i++;
+		if (i < n && (p[i] == '-' || p[i] == '+'))
+			eneg = p[i++] == '-';
+		for (; i < n && (unsigned)(p[i] - '0') <= 9; i++, ed++)
+			if (ev < 10000)
+				ev = ev * 10 + (p[i] - '0');
+		if (ed == 0)
+			return false;
+		exp += eneg ? -ev : ev;
+	}
+	if (i != n)
+		return false;
+	*w = v;
+	*e10 = exp;
+	return true;
+}
+
 bool hy__parse_f64(const char *p, size_t n, double *out)
 {
 	char tmp[NUM_TEXT_MAX];
+	uint64_t w;
+	int e10;
+	bool fneg;
+
+	if (n < sizeof(tmp) && split_decimal(p, n, &w, &e10, &fneg) && fast_f64(w, e10, fneg, out))
+		return true;
 	const char *q = p;
 	size_t m = n, i;
 	bool neg = false, digit = false;
@@ -122,6 +249,15 @@ bool hy__parse_f64(const char *p, size_t n, double *out)
 
 bool hy__parse_bool(const char *p, size_t n, bool *out)
 {
+	/* the lower-case spelling first: no locale-aware compare per value */
+	if (n == 4 && memcmp(p, "true", 4) == 0) {
+		*out = true;
+		return true;
+	}
+	if (n == 5 && memcmp(p, "false", 5) == 0) {
+		*out = false;
+		return true;
+	}
 	if (word_eq(p, n, "true")) {
 		*out = true;
 		return true;
@@ -181,6 +317,14 @@ bool hy__utf8_valid(const char *s, size_t n)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 
+	/* ASCII, eight bytes at a time, before the full decoder. */
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, p + i, 8);
+		if (w & 0x8080808080808080ull)
+			break;
+	}
 	while (i < n) {
 		unsigned c = p[i];
 		size_t len;
@@ -241,12 +385,46 @@ static bool micros_to_unit(int64_t us, int nanos, enum hy_time_unit unit, int64_
 	return false;
 }
 
-static bool parse_timestamp(const struct hy_dtype *t, const char *p, size_t n, int64_t *out)
+static bool two_digits(const char *p, int *v)
+{
+	unsigned a = (unsigned char)p[0] - '0', b = (unsigned char)p[1] - '0';
+
+	*v = (int)(a * 10 + b);
+	return a <= 9 && b <= 9;
+}
+
+/* "YYYY-MM-DD HH:MM:SS" (or with 'T'/'t'): the common text of a naive
+ * timestamp, read without the general scanner. Accepts exactly what
+ * hy_time_parse_iso accepts for this shape; anything else goes there. */
+static bool fast_timestamp(const char *p, size_t n, int64_t *micros)
+{
+	int y1, y2, mo, d, h, mi, s;
+
+	if (n != 19 || p[4] != '-' || p[7] != '-' || p[13] != ':' || p[16] != ':' ||
+	    (p[10] != ' ' && p[10] != 'T' && p[10] != 't'))
+		return false;
+	if (!two_digits(p, &y1) || !two_digits(p + 2, &y2) || !two_digits(p + 5, &mo) ||
+	    !two_digits(p + 8, &d) || !two_digits(p + 11, &h) || !two_digits(p + 14, &mi) ||
+	    !two_digits(p + 17, &s))
+		return false;
+	y1 = y1 * 100 + y2;
+	if (y1 < 1 || mo < 1 || mo > 12 || d < 1 || d > hy_days_in_month(y1, mo) || h > 23 ||
+	    mi > 59 || s > 59)
+		return false;
+	*micros =
+		(hy_days_from_civil(y1, mo, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + s) *
+		(int64_t)1000000;
+	return true;
+}
+
+bool hy__parse_timestamp(const struct hy_dtype *t, const char *p, size_t n, int64_t *out)
 {
 	struct hy_time_parsed tp;
-	struct hy_error scratch = {0};
+	int64_t us;
 
-	if (hy_time_parse_iso(p, n, &tp, &scratch) != 0)
+	if (fast_timestamp(p, n, &us))
+		return micros_to_unit(us, 0, t->unit, out);
+	if (hy_time_parse_iso(p, n, &tp, NULL) != 0)
 		return false;
 	if (tp.has_offset && t->tz[0] == 0)
 		return false; /* an instant in a naive column would shift silently */
@@ -257,17 +435,16 @@ static bool parse_time(const struct hy_dtype *t, const char *p, size_t n, int64_
 {
 	char tmp[64] = "1970-01-01T";
 	struct hy_time_parsed tp;
-	struct hy_error scratch = {0};
 
 	if (n > sizeof(tmp) - 12)
 		return false;
 	memcpy(tmp + 11, p, n);
-	if (hy_time_parse_iso(tmp, n + 11, &tp, &scratch) != 0 || tp.has_offset)
+	if (hy_time_parse_iso(tmp, n + 11, &tp, NULL) != 0 || tp.has_offset)
 		return false;
 	return micros_to_unit(tp.utc_micros, tp.sub_micro_nanos, t->unit, out);
 }
 
-static int cannot_read(struct hy_error *err, const struct hy_dtype *t, const char *p, size_t n)
+int hy__cannot_read(struct hy_error *err, const struct hy_dtype *t, const char *p, size_t n)
 {
 	char tname[64];
 	int q = n > HY__QUOTE_MAX ? HY__QUOTE_MAX : (int)n;
@@ -280,7 +457,7 @@ static int cannot_read(struct hy_error *err, const struct hy_dtype *t, const cha
 int hy__append_text(struct hy_builder *b, const char *p, size_t n, struct hy_error *err)
 {
 	const struct hy_dtype *t = hy_builder_type(b);
-	struct hy_error scratch = {0};
+	struct hy_error scratch;
 	int64_t i64 = 0;
 	uint64_t u64;
 	double f64;
@@ -296,11 +473,11 @@ int hy__append_text(struct hy_builder *b, const char *p, size_t n, struct hy_err
 	case HY_BINARY: return hy_builder_append_str(b, p, n, err);
 	case HY_BOOL:
 		if (!hy__parse_bool(p, n, &bv))
-			return cannot_read(err, t, p, n);
+			return hy__cannot_read(err, t, p, n);
 		return hy_builder_append_bool(b, bv, err);
 	case HY_UINT64:
 		if (!hy__parse_u64(p, n, &u64))
-			return cannot_read(err, t, p, n);
+			return hy__cannot_read(err, t, p, n);
 		return hy_builder_append_u64(b, u64, err);
 	case HY_INT8:
 	case HY_INT16:
@@ -310,36 +487,37 @@ int hy__append_text(struct hy_builder *b, const char *p, size_t n, struct hy_err
 	case HY_UINT16:
 	case HY_UINT32:
 		if (!hy__parse_i64(p, n, &i64))
-			return cannot_read(err, t, p, n);
+			return hy__cannot_read(err, t, p, n);
 		break;
 	case HY_FLOAT32:
 	case HY_FLOAT64:
 		if (!hy__parse_f64(p, n, &f64) ||
 		    (t->id == HY_FLOAT32 && isfinite(f64) && fabs(f64) > FLT_MAX))
-			return cannot_read(err, t, p, n);
+			return hy__cannot_read(err, t, p, n);
 		return hy_builder_append_f64(b, f64, err);
 	case HY_DECIMAL:
 		if (!hy__parse_decimal(p, n, t->precision, t->scale, &dec))
-			return cannot_read(err, t, p, n);
+			return hy__cannot_read(err, t, p, n);
 		return hy_builder_append_decimal128(b, dec, err);
 	case HY_DATE:
-		if (hy_date_parse(p, n, &i64, &scratch) != 0)
-			return cannot_read(err, t, p, n);
+		if (hy_date_parse(p, n, &i64, NULL) != 0)
+			return hy__cannot_read(err, t, p, n);
 		break;
 	case HY_TIMESTAMP:
-		if (!parse_timestamp(t, p, n, &i64))
-			return cannot_read(err, t, p, n);
+		if (!hy__parse_timestamp(t, p, n, &i64))
+			return hy__cannot_read(err, t, p, n);
 		break;
 	case HY_TIME:
 		if (!parse_time(t, p, n, &i64))
-			return cannot_read(err, t, p, n);
+			return hy__cannot_read(err, t, p, n);
 		break;
-	default: return cannot_read(err, t, p, n);
+	default: return hy__cannot_read(err, t, p, n);
 	}
 	/* Range checks (int8 etc.) live in the builder; its refusal is bad input. */
+	hy__error_clear(&scratch);
 	rc = hy_builder_append_i64(b, i64, &scratch);
 	if (rc == HY_EINVAL)
-		return cannot_read(err, t, p, n);
+		return hy__cannot_read(err, t, p, n);
 	if (rc != 0)
 		return hy_error_set(err, rc, "%s", scratch.msg);
 	return 0;

@@ -211,6 +211,7 @@ static int home_open(struct hy_home **out, const void *config,
 	}
 	if ((rc = hy__local_read_opts_init(&h->opts, fc->format_options, err)) != 0)
 		goto fail;
+	h->opts.csv.pool = h->pool; /* CSV records are parsed in slices on it */
 	if (h->format == HY_FORMAT_PARQUET && (rc = hy__local_pq_available(err)) != 0)
 		goto fail;
 	if ((rc = list_files(h, err)) != 0)

@@ -9,6 +9,7 @@
 #include "dict_fixture.h"
 #include "hy_test.h"
 #include "hygge/formats.h"
+#include "hygge/pool.h"
 
 #define DATA HY_TEST_DATA_DIR "/csv/"
 
@@ -541,6 +542,315 @@ static void test_batches_split(void **state)
 	hy_csv_reader_close(r);
 }
 
+/* ---- fast path: windows, slices, exact values ---- */
+
+/* Reads `text` with a block size, a pool (NULL = serial) and a batch size;
+ * the dump as text (floats as %a, so equal dumps mean equal bits). */
+static void cell_exact(const struct hy_column *col, int64_t row, char *out, size_t cap)
+{
+	if (!hy_column_is_null(col, row) && col->type.id == HY_FLOAT64)
+		snprintf(out, cap, "%a", hy_column_get_f64(col, row));
+	else
+		cell(col, row, out, cap);
+}
+
+static int read_exact(const char *text, size_t len, size_t block, struct hy_pool *pool,
+		      int64_t batch, char **out, struct hy_error *err)
+{
+	struct hy_csv_options o;
+	struct hy_csv_reader *r = NULL;
+	struct hy_batch *b;
+	size_t cap = len * 4 + 4096, n = 0;
+	int rc;
+
+	hy_csv_options_init(&o);
+	o.block_size = block;
+	o.pool = pool;
+	*out = malloc(cap);
+	assert_non_null(*out);
+	(*out)[0] = 0;
+	rc = hy_csv_reader_open_mem(&r, text, len, "t.csv", &o, NULL, err);
+	if (rc != 0)
+		return rc;
+	types_of(hy_csv_reader_schema(r), types, sizeof(types));
+	n = (size_t)snprintf(*out, cap, "%s\n", types);
+	while ((rc = hy_csv_reader_next_batch(r, batch, &b, err)) == 0 && b != NULL) {
+		for (int64_t i = 0; i < b->nrows; i++) {
+			for (size_t c = 0; c < hy_schema_nfields(b->schema); c++) {
+				char v[256];
+
+				cell_exact(b->cols[c], i, v, sizeof(v));
+				assert_true(n + strlen(v) + 2 < cap);
+				n += (size_t)snprintf(*out + n, cap - n, "%s%s", c ? "|" : "", v);
+			}
+			n += (size_t)snprintf(*out + n, cap - n, "\n");
+		}
+		hy_batch_unref(b);
+	}
+	hy_csv_reader_close(r);
+	return rc;
+}
+
+/* A record, a quoted field (with a line break and a doubled quote inside), a
+ * CRLF pair and multibyte UTF-8 split at every block boundary, on one thread
+ * and on a pool: always the same rows. */
+static void test_fast_block_boundaries(void **state)
+{
+	static const char text[] =
+		"id,txt,f,ts\r\n"
+		"1,\"multi\r\nline \"\"quoted\"\", with comma\",0.1,2024-01-01 00:00:01\r\n"
+		"2,\xc3\xa6\xc3\xb8\xc3\xa5 \xf0\x9f\x98\x80,1e-3,2024-02-29T23:59:59\r\n"
+		"\r\n"
+		"3,,-2.5,\n"
+		"4,\"\",0.14285714285714285,2024-12-31 12:00:00.5\r"
+		"5,plain\"quote,3,1999-01-01 00:00:00\n"
+		"\n"
+		"6,last,7.0,2000-02-29 00:00:00";
+	static const char want[] =
+		"id:int64 txt:string f:float64 ts:timestamp[us]\n"
+		"1|[multi\r\nline \"quoted\", with comma]|0x1.999999999999ap-4|1704067201000000\n"
+		"2|[\xc3\xa6\xc3\xb8\xc3\xa5 \xf0\x9f\x98\x80]|0x1.0624dd2f1a9fcp-10|"
+		"1709251199000000\n"
+		"3|~|-0x1.4p+1|~\n"
+		"4|[]|0x1.2492492492492p-3|1735646400500000\n"
+		"5|[plain\"quote]|0x1.8p+1|915148800000000\n"
+		"6|[last]|0x1.cp+2|951782400000000\n";
+	struct hy_pool *pool = NULL;
+	struct hy_error err = {0};
+
+	(void)state;
+	assert_int_equal(hy_pool_create(&pool, 2, "t-csv", &err), 0);
+	for (size_t bs = 1; bs <= 48; bs++)
+		for (int par = 0; par < 2; par++)
+			for (int64_t batch = 1; batch <= 7; batch += 3) {
+				char *got;
+
+				assert_int_equal(read_exact(text, sizeof(text) - 1, bs,
+							    par ? pool : NULL, batch, &got, &err),
+						 0);
+				assert_string_equal(got, want);
+				free(got);
+			}
+	hy_pool_destroy(pool);
+}
+
+static uint64_t lcg(uint64_t *s)
+{
+	*s = *s * 6364136223846793005ull + 1442695040888963407ull;
+	return *s >> 33;
+}
+
+/* Random decimal text: 1..20 digits, a point anywhere, an exponent now and
+ * then, leading zeros, signs. */
+static size_t random_number(uint64_t *seed, char *out)
+{
+	size_t n = 0;
+	unsigned digits = 1 + (unsigned)(lcg(seed) % 20),
+		 point = (unsigned)(lcg(seed) % (digits + 1));
+
+	if (lcg(seed) % 4 == 0)
+		out[n++] = lcg(seed) % 2 ? '-' : '+';
+	for (unsigned i = 0; i < digits; i++) {
+		if (i == point && i > 0)
+			out[n++] = '.';
+		out[n++] = (char)('0' + (i == 0 && lcg(seed) % 5 == 0 ? 0 : lcg(seed) % 10));
+	}
+	if (lcg(seed) % 3 == 0)
+		n += (size_t)sprintf(out + n, "e%d", (int)(lcg(seed) % 70) - 35);
+	out[n] = 0;
+	return n;
+}
+
+/* Every double read equals strtod's, bit for bit: the fast paths round
+ * exactly (random texts, and cases at and next to halfway points). */
+static void test_fast_doubles_round_like_strtod(void **state)
+{
+	static const char *const hard[] = {
+		"9007199254740993",
+		"9007199254740995",
+		"9007199254740992.5",
+		"0.1",
+		"1e23",
+		"8.589973e9",
+		"2.2250738585072011e-308",
+		"4.9e-324",
+		"1.7976931348623157e308",
+		"123456789012345678901234567890",
+		"0.14285714285714285",
+		"18446744073709551615",
+		"1.8446744073709551615e-5",
+		"9999999999999999999",
+		"-0",
+		"0.000",
+		"5e-1",
+		"2.5",
+		"1.00000000000000011102230246251565404236316680908203125",
+		"1.00000000000000011102230246251565404236316680908203124",
+		"7.7e27",
+		"4.4501477170144023e-308",
+		"3.0000000000000004",
+		"72057594037927945"};
+	enum { N = 20000 };
+	char *text = malloc(N * 48 + 4096);
+	double *want = malloc(N * sizeof(double) + sizeof(hard));
+	struct hy_fmt_override ov = {"f", "float64"};
+	struct hy_csv_options o;
+	struct hy_csv_reader *r = NULL;
+	struct hy_error err = {0};
+	struct hy_batch *b;
+	uint64_t seed = 42;
+	size_t n = 0, k = 0, nread = 0;
+
+	(void)state;
+	assert_non_null(text);
+	assert_non_null(want);
+	n += (size_t)sprintf(text, "f\n");
+	for (size_t i = 0; i < sizeof(hard) / sizeof(hard[0]); i++) {
+		want[k++] = strtod(hard[i], NULL);
+		n += (size_t)sprintf(text + n, "%s\n", hard[i]);
+	}
+	for (size_t i = 0; i < N; i++) {
+		char num[64];
+
+		random_number(&seed, num);
+		want[k++] = strtod(num, NULL);
+		n += (size_t)sprintf(text + n, "%s\n", num);
+	}
+	hy_csv_options_init(&o);
+	o.schema = &ov;
+	o.n_schema = 1;
+	assert_int_equal(hy_csv_reader_open_mem(&r, text, n, "t.csv", &o, NULL, &err), 0);
+	while (hy_csv_reader_next_batch(r, 4096, &b, &err) == 0 && b != NULL) {
+		for (int64_t i = 0; i < b->nrows; i++, nread++) {
+			double got = hy_column_get_f64(b->cols[0], i);
+
+			if (memcmp(&got, &want[nread], sizeof(got)) != 0)
+				fail_msg("row %zu: got %a, strtod gives %a", nread + 2, got,
+					 want[nread]);
+		}
+		hy_batch_unref(b);
+	}
+	assert_int_equal(err.code, 0);
+	assert_int_equal(nread, k);
+	hy_csv_reader_close(r);
+	free(text);
+	free(want);
+}
+
+/* A generated file with quoted fields, nulls, CRLF, blank lines and numbers
+ * of every length: the values read match what was written, and a pool of any
+ * size, any block size and any batch size give the same rows as one thread. */
+static void test_fast_parallel_matches_serial(void **state)
+{
+	enum { N = 30000 };
+	char *text = malloc((size_t)N * 128);
+	char *serial = NULL;
+	struct hy_error err = {0};
+	uint64_t seed = 7;
+	size_t n = 0;
+
+	(void)state;
+	assert_non_null(text);
+	n += (size_t)sprintf(text, "id,name,x,ts,ok\n");
+	for (int i = 0; i < N; i++) {
+		char num[64];
+		unsigned kind = (unsigned)(lcg(&seed) % 10);
+
+		random_number(&seed, num);
+		n += (size_t)sprintf(text + n, "%d,", i);
+		if (kind == 0)
+			n += (size_t)sprintf(text + n, "\"q,\"\"%d\"\"\nnext\"", i);
+		else if (kind == 1)
+			n += 0; /* null */
+		else if (kind == 2)
+			n += (size_t)sprintf(text + n, "\"\"");
+		else
+			n += (size_t)sprintf(text + n, "n\xc3\xa6me-%u", (unsigned)lcg(&seed));
+		n += (size_t)sprintf(text + n, ",%s,2024-%02d-%02d %02d:%02d:%02d,%s%s", num,
+				     1 + i % 12, 1 + i % 28, i % 24, i % 60, (i * 7) % 60,
+				     i % 3 ? "true" : "FALSE", i % 5 == 0 ? "\r\n" : "\n");
+		if (i % 997 == 0)
+			n += (size_t)sprintf(text + n, "\n");
+	}
+	text[n] = 0;
+	assert_int_equal(read_exact(text, n, 0, NULL, 1000000, &serial, &err), 0);
+	/* spot checks against what was written */
+	if (strstr(serial, "id:int64 name:string x:float64 ts:timestamp[us] ok:bool\n0|") != serial)
+		fail_msg("%.300s", serial);
+	assert_non_null(strstr(serial, "\n29999|"));
+	for (size_t threads = 1; threads <= 3; threads++) {
+		struct hy_pool *pool = NULL;
+		static const size_t blocks[] = {0, 4096, 37};
+		static const int64_t batches[] = {1000000, 7777, 1000};
+
+		assert_int_equal(hy_pool_create(&pool, threads, "t-csv", &err), 0);
+		for (size_t k = 0; k < 3; k++) {
+			char *got;
+
+			assert_int_equal(
+				read_exact(text, n, blocks[k], pool, batches[k], &got, &err), 0);
+			assert_string_equal(got, serial);
+			free(got);
+		}
+		hy_pool_destroy(pool);
+	}
+	free(serial);
+	free(text);
+}
+
+/* Errors deep in a file (past the first window and slice) read exactly as
+ * the row reader words them, serial or on a pool. */
+static void test_fast_errors_deep(void **state)
+{
+	static const struct {
+		const char *row;
+		const char *msg;
+	} cases[] = {
+		{"x1,2\n", "t.csv:5002: column 'a' (field 1): cannot read 'x1' as int64 (set "
+			   "format_options.schema for this column to read it as another type, e.g. "
+			   "string)"},
+		{"1,2,3\n", "t.csv:5002: expected 2 fields (as in the header), found 3"},
+		{"1,\"2\n", "t.csv:5002:3: unterminated quoted field (the quote opened here is "
+			    "never closed)"},
+		{"1,\"2\"x\n", "t.csv:5002:6: unexpected 'x' after a closing quote (a quote "
+			       "inside a quoted field is written as two quotes)"},
+		{"x,y\n", "t.csv:10002: column 'b' (field 2): cannot read 'y' as int64 (set "
+			  "format_options.schema for this column to read it as another type, e.g. "
+			  "string)"},
+	};
+	struct hy_pool *pool = NULL;
+	struct hy_error err = {0};
+	char *text = malloc(5000 * 24 + 64);
+
+	(void)state;
+	assert_non_null(text);
+	assert_int_equal(hy_pool_create(&pool, 2, "t-csv", &err), 0);
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		size_t n = (size_t)sprintf(text, "a,b\n");
+
+		for (int i = 0; i < 5000; i++)
+			n += (size_t)sprintf(text + n, "%d,%d\n", i, -i);
+		if (c == 4) /* quoted line breaks count as lines */
+			n = (size_t)sprintf(text, "a,b\n");
+		for (int i = 0; c == 4 && i < 5000; i++)
+			n += (size_t)sprintf(text + n, "\"r\n%d\",%d\n", i, -i);
+		n += (size_t)sprintf(text + n, "%s9,9\n", cases[c].row);
+		for (int par = 0; par < 2; par++)
+			for (size_t bs = 64; bs <= 1 << 16; bs *= 32) {
+				char *got;
+
+				hy_error_init(&err);
+				assert_int_equal(read_exact(text, n, bs, par ? pool : NULL, 3000,
+							    &got, &err),
+						 HY_EFORMAT);
+				assert_string_equal(err.msg, cases[c].msg);
+				free(got);
+			}
+	}
+	hy_pool_destroy(pool);
+	free(text);
+}
+
 /* ---- writer ---- */
 
 static char *write_to_text(const struct hy_batch *b, const struct hy_csv_options *o,
@@ -812,6 +1122,10 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_caps),
 	cmocka_unit_test(test_multi_file_schema),
 	cmocka_unit_test(test_batches_split),
+	cmocka_unit_test(test_fast_block_boundaries),
+	cmocka_unit_test(test_fast_doubles_round_like_strtod),
+	cmocka_unit_test(test_fast_parallel_matches_serial),
+	cmocka_unit_test(test_fast_errors_deep),
 	cmocka_unit_test(test_writer_quoting_and_rendering),
 	cmocka_unit_test(test_writer_fixture_round_trip),
 	cmocka_unit_test(test_writer_header_only_and_path),
