@@ -1,13 +1,17 @@
-/* The writer's column chunk encoder: one task per column of a row group.
+/* The writer's column chunk encoder: one per column, living across writes.
  *
- * Rows arrive as slices of the buffered batches. They are gathered, 1,024
- * rows at a time, into physical values (int32/int64/float/double/FLBA bytes,
- * or string views) until a page is full (page_bytes of PLAIN-size estimate
- * or page_rows rows). Each page is then dictionary-encoded (while the
- * dictionary is on) or PLAIN-encoded, prefixed with its RLE definition
- * levels, compressed and appended after a v1 page header. The dictionary
- * page, written last into the buffer's front, holds every value seen while
- * the dictionary was on (parquet.md sections 5.3, 6.4, 14). */
+ * Each write feeds the batch's column (one task per column). Rows are
+ * gathered, 1,024 rows at a time, into physical values (int32/int64/float/
+ * double/FLBA bytes, or string views) until a page is full (page_bytes of
+ * PLAIN-size estimate or page_rows rows). Each page is then
+ * dictionary-encoded (while the dictionary is on) or PLAIN-encoded, prefixed
+ * with its RLE definition levels, compressed straight into the chunk's data
+ * page buffer behind a gap that its v1 page header then fills from the end.
+ * The open page outlives the write: string views of plain input are copied
+ * into the chunk's stash, views of dictionary-form input keep a reference
+ * to their dictionary. The dictionary page, written when the chunk ends,
+ * holds every value seen while the dictionary was on (parquet.md sections
+ * 5.3, 6.4, 14). */
 #include <string.h>
 #include <zlib.h>
 
@@ -18,6 +22,8 @@
 #define SCRATCH_MAX     ((size_t)1 << 31) /* any scratch buffer */
 #define STATS_MAX       ((size_t)HY_MAX_VAR_BYTES + 16)
 #define DICT_MAX_VALUES ((size_t)1 << 30)
+#define HEADER_GAP      64 /* > any v1 page header this writer encodes */
+#define NO_INDEX        UINT32_MAX
 
 void hy__pqw_stats_init(struct hy__pqw_stats *s)
 {
@@ -45,9 +51,10 @@ void hy__pqw_chunk_init(struct hy__pqw_chunk *c, const struct hy__pqw_leaf *leaf
 			const struct hy_pq_writer_options *opts)
 {
 	struct hy_buf *bufs[] = {&c->bytes,      &c->levels,  &c->values,    &c->views,
-				 &c->plain,      &c->body,    &c->comp,      &c->header,
+				 &c->srcidx,     &c->plain,   &c->body,      &c->header,
 				 &c->data_pages, &c->idx,     &c->dict_vals, &c->dict_offs,
-				 &c->dict_slots, &c->raw_min, &c->raw_max};
+				 &c->dict_slots, &c->raw_min, &c->raw_max,   &c->stash,
+				 &c->remap};
 
 	memset(c, 0, sizeof(*c));
 	c->leaf = leaf;
@@ -66,16 +73,30 @@ static void free_pages(struct hy__pqw_chunk *c)
 	c->npages = 0;
 }
 
+static void drop_runs(struct hy__pqw_chunk *c)
+{
+	for (size_t i = 0; i < c->nruns; i++)
+		hy_column_unref(c->runs[i].dict);
+	c->nruns = 0;
+}
+
 /* Frees everything (the chunk can be initialised again). */
 void hy__pqw_chunk_reset(struct hy__pqw_chunk *c)
 {
 	struct hy_buf *bufs[] = {&c->bytes,      &c->levels,  &c->values,    &c->views,
-				 &c->plain,      &c->body,    &c->comp,      &c->header,
+				 &c->srcidx,     &c->plain,   &c->body,      &c->header,
 				 &c->data_pages, &c->idx,     &c->dict_vals, &c->dict_offs,
-				 &c->dict_slots, &c->raw_min, &c->raw_max};
+				 &c->dict_slots, &c->raw_min, &c->raw_max,   &c->stash,
+				 &c->remap};
 
 	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
 		hy_buf_reset(bufs[i]);
+	drop_runs(c);
+	hy_free(c->runs);
+	c->runs = NULL;
+	c->cap_runs = 0;
+	hy_column_unref(c->remap_dict);
+	c->remap_dict = NULL;
 	free_pages(c);
 	hy_free(c->pages);
 	c->pages = NULL;
@@ -170,24 +191,10 @@ static int gather_value(struct hy__pqw_chunk *c, const struct hy_column *col, in
 	}
 	case HY__PQW_FIXED:
 		return hy_buf_append(&c->values, v + at * (int64_t)l->width, l->width, err);
-	case HY__PQW_BYTES: {
-		struct hy_str s;
-
-		if (col->dictionary != NULL) {
-			s = hy_column_get_bytes(col, row);
-		} else {
-			const int32_t *off = (const int32_t *)v;
-			s.ptr = (const char *)col->data->data + off[at];
-			s.len = (size_t)(off[at + 1] - off[at]);
-		}
-		return hy_buf_append(&c->views, &s, sizeof(s), err);
-	}
-	default: return 0;
+	default: return 0; /* byte arrays: gather_bytes */
 	}
 }
 
-/* Rows [from, from+n) of `col`: levels and values appended to the page
- * scratch; *est grows by their PLAIN size. */
 /* True when the column's values are already the physical values. */
 static bool plain_copy(const struct hy__pqw_leaf *l)
 {
@@ -201,13 +208,87 @@ static bool plain_copy(const struct hy__pqw_leaf *l)
 	}
 }
 
+/* Starts a run when the input's form changes (plain vs one dictionary). */
+static int note_run(struct hy__pqw_chunk *c, struct hy_column *dict, struct hy_error *err)
+{
+	size_t nviews = c->views.len / sizeof(struct hy_str);
+
+	if (c->nruns > 0 ? c->runs[c->nruns - 1].dict == dict : dict == NULL)
+		return 0;
+	if (c->nruns == c->cap_runs) {
+		size_t cap = c->cap_runs == 0 ? 4 : c->cap_runs * 2;
+		struct hy__pqw_run *p = hy_realloc(c->runs, cap * sizeof(*p));
+
+		if (p == NULL)
+			return HY__PQ_FAIL(err, HY_ENOMEM, "parquet writer: out of memory");
+		c->runs = p;
+		c->cap_runs = cap;
+	}
+	c->runs[c->nruns].first = nviews;
+	c->runs[c->nruns].dict = dict != NULL ? hy_column_ref(dict) : NULL;
+	c->nruns++;
+	return 0;
+}
+
+/* String views (and input indices) of the valid rows of a byte-array column. */
+static int gather_bytes(struct hy__pqw_chunk *c, const struct hy_column *col, int64_t from,
+			int64_t n, uint32_t *lv, struct hy_error *err)
+{
+	struct hy_column *dict = col->dictionary;
+	const int32_t *off, *ix = NULL;
+	const uint8_t *data;
+	int64_t base;
+	struct hy_str *sv;
+	uint32_t *si;
+	size_t k = 0;
+
+	HY_TRY(note_run(c, dict, err));
+	HY_TRY(hy_buf_reserve(&c->views, (size_t)n * sizeof(struct hy_str), err));
+	HY_TRY(hy_buf_reserve(&c->srcidx, (size_t)n * 4, err));
+	sv = (struct hy_str *)(c->views.data + c->views.len);
+	si = (uint32_t *)(c->srcidx.data + c->srcidx.len);
+	if (dict != NULL) {
+		ix = (const int32_t *)col->values->data + col->offset;
+		off = (const int32_t *)dict->values->data + dict->offset;
+		data = dict->data->data;
+	} else {
+		off = (const int32_t *)col->values->data + col->offset;
+		data = col->data->data;
+	}
+	base = 0;
+	for (int64_t r = from; r < from + n; r++) {
+		int64_t j = r;
+
+		if (col->validity != NULL && !is_valid(col, r)) {
+			if (lv != NULL)
+				lv[r - from] = 0;
+			continue;
+		}
+		if (lv != NULL)
+			lv[r - from] = 1;
+		if (ix != NULL)
+			j = ix[r];
+		sv[k].ptr = (const char *)data + off[j];
+		sv[k].len = (size_t)(off[j + 1] - off[j]);
+		si[k] = (uint32_t)j;
+		base += 4 + (int64_t)sv[k].len;
+		k++;
+	}
+	c->views.len += k * sizeof(struct hy_str);
+	c->srcidx.len += k * 4;
+	c->page.num_values += (int64_t)k;
+	c->page.null_count += n - (int64_t)k;
+	c->page_est += base;
+	return 0;
+}
+
 /* Rows [from, from+n) of `col`: levels and values appended to the page
- * scratch; *est grows by their PLAIN size. */
+ * scratch; c->page_est grows by their PLAIN size. */
 static int gather(struct hy__pqw_chunk *c, const struct hy_column *col, int64_t from, int64_t n,
-		  struct hy__pqw_stats *ps, int64_t *est, struct hy_error *err)
+		  struct hy_error *err)
 {
 	const struct hy__pqw_leaf *l = c->leaf;
-	size_t views0 = c->views.len;
+	struct hy__pqw_stats *ps = &c->page;
 	uint32_t *lv = NULL;
 
 	if (l->optional) {
@@ -215,6 +296,8 @@ static int gather(struct hy__pqw_chunk *c, const struct hy_column *col, int64_t 
 		lv = (uint32_t *)(c->levels.data + c->levels.len);
 		c->levels.len += (size_t)n * 4;
 	}
+	if (l->conv == HY__PQW_BYTES && col->type.id != HY_NULL)
+		return gather_bytes(c, col, from, n, lv, err);
 	if (l->width > 0)
 		HY_TRY(hy_buf_reserve(&c->values, (size_t)n * l->width, err));
 	if (col->validity == NULL && col->type.id != HY_NULL && plain_copy(l)) {
@@ -240,15 +323,68 @@ static int gather(struct hy__pqw_chunk *c, const struct hy_column *col, int64_t 
 			HY_TRY(gather_value(c, col, r, err));
 		}
 	}
-	if (l->width > 0) {
-		*est = (int64_t)c->values.len;
-	} else {
-		const struct hy_str *s = (const struct hy_str *)(c->views.data + views0);
-		size_t k = (c->views.len - views0) / sizeof(*s);
+	if (l->width > 0)
+		c->page_est = (int64_t)c->values.len;
+	return 0;
+}
 
-		for (size_t i = 0; i < k; i++)
-			*est += 4 + (int64_t)s[i].len;
+/* Whether view i lies in a dictionary run; *r is a cursor over the runs
+ * (views are asked for in increasing order). */
+static bool in_dict_run(const struct hy__pqw_chunk *c, size_t i, size_t *r)
+{
+	while (*r + 1 < c->nruns && c->runs[*r + 1].first <= i)
+		(*r)++;
+	return c->nruns > 0 && c->runs[*r].first <= i && c->runs[*r].dict != NULL;
+}
+
+/* Copies the bytes of the open page's plain-input strings that still point
+ * into the caller's batch into c->stash (the batch may go once the write
+ * returns). Views already stashed are rebased when the stash moves. */
+static int stash_views(struct hy__pqw_chunk *c, struct hy_error *err)
+{
+	struct hy_str *v = (struct hy_str *)c->views.data;
+	size_t n = c->views.len / sizeof(*v), need = 0, r = 0;
+
+	if (c->leaf->width > 0 || c->stashed == n)
+		return 0;
+	/* views in dictionary runs stay: the run holds their dictionary */
+	for (size_t i = c->stashed; i < n; i++)
+		if (!in_dict_run(c, i, &r))
+			need += v[i].len;
+	if (need >= c->stash.cap - c->stash.len) { /* >=: never a NULL stash */
+		uint8_t *old = c->stash.data;
+		size_t *at = NULL;
+
+		/* remember where stashed views point, as offsets, across the move */
+		if (old != NULL && c->stashed > 0) {
+			at = hy_malloc(c->stashed * sizeof(*at));
+			if (at == NULL)
+				return HY__PQ_FAIL(err, HY_ENOMEM, "parquet writer: out of memory");
+			r = 0;
+			for (size_t i = 0; i < c->stashed; i++)
+				at[i] = in_dict_run(c, i, &r)
+						? SIZE_MAX
+						: (size_t)((const uint8_t *)v[i].ptr - old);
+		}
+		int rc = hy_buf_reserve(&c->stash, need + 1, err);
+		if (rc == 0 && at != NULL)
+			for (size_t i = 0; i < c->stashed; i++)
+				if (at[i] != SIZE_MAX)
+					v[i].ptr = (const char *)c->stash.data + at[i];
+		hy_free(at);
+		HY_TRY(rc);
 	}
+	r = 0;
+	for (size_t i = c->stashed; i < n; i++) {
+		if (in_dict_run(c, i, &r))
+			continue;
+		uint8_t *dst = c->stash.data + c->stash.len;
+		if (v[i].len > 0)
+			memcpy(dst, v[i].ptr, v[i].len);
+		v[i].ptr = (const char *)dst;
+		c->stash.len += v[i].len;
+	}
+	c->stashed = n;
 	return 0;
 }
 
@@ -269,18 +405,77 @@ static void value_at(const struct hy__pqw_chunk *c, size_t i, const uint8_t **p,
 #define EXTREMES(T, NAN_CHECK)                                                                     \
 	do {                                                                                       \
 		const T *v = (const T *)c->values.data;                                            \
+		T lo = 0, hi = 0;                                                                  \
 		for (size_t i = 0; i < n; i++) {                                                   \
 			T x = v[i];                                                                \
 			if (NAN_CHECK && x != x) {                                                 \
 				ps->nan_count++;                                                   \
 				continue;                                                          \
 			}                                                                          \
-			if (*imin < 0 || x < v[*imin])                                             \
+			if (*imin < 0) {                                                           \
+				lo = hi = x;                                                       \
+				*imin = *imax = (long)i;                                           \
+			}                                                                          \
+			if (x < lo) {                                                              \
+				lo = x;                                                            \
 				*imin = (long)i;                                                   \
-			if (*imax < 0 || x > v[*imax])                                             \
+			}                                                                          \
+			if (x > hi) {                                                              \
+				hi = x;                                                            \
 				*imax = (long)i;                                                   \
+			}                                                                          \
 		}                                                                                  \
 	} while (0)
+
+/* The first 8 bytes of a string, zero-padded, as a big-endian number: a
+ * different key decides the byte order; only equal keys need a compare. */
+static uint64_t prefix_key(const struct hy_str *s)
+{
+	const uint8_t *p = (const uint8_t *)s->ptr;
+	uint64_t k = 0;
+
+	if (s->len >= 8) {
+		memcpy(&k, p, 8);
+		return __builtin_bswap64(k);
+	}
+	for (size_t i = 0; i < 8; i++)
+		k = k << 8 | (i < s->len ? p[i] : 0);
+	return k;
+}
+
+static int views_cmp(const struct hy_str *a, const struct hy_str *b)
+{
+	size_t n = a->len < b->len ? a->len : b->len;
+	int d = n > 0 ? memcmp(a->ptr, b->ptr, n) : 0;
+
+	if (d != 0)
+		return d;
+	return a->len < b->len ? -1 : a->len > b->len;
+}
+
+/* Extremes of string views (unsigned bytes, then length). */
+static void views_extremes(const struct hy__pqw_chunk *c, size_t n, long *imin, long *imax)
+{
+	const struct hy_str *v = (const struct hy_str *)c->views.data;
+	uint64_t kmin = 0, kmax = 0;
+
+	if (n == 0)
+		return;
+	*imin = *imax = 0;
+	kmin = kmax = prefix_key(&v[0]);
+	for (size_t i = 1; i < n; i++) {
+		uint64_t k = prefix_key(&v[i]);
+
+		if (k < kmin || (k == kmin && views_cmp(&v[i], &v[*imin]) < 0)) {
+			kmin = k;
+			*imin = (long)i;
+		}
+		if (k > kmax || (k == kmax && views_cmp(&v[i], &v[*imax]) > 0)) {
+			kmax = k;
+			*imax = (long)i;
+		}
+	}
+}
 
 /* Page extremes over the gathered values: indices into the values, -1 when
  * none (all null or all NaN). Typed loops for the numeric orders. */
@@ -300,6 +495,12 @@ static void page_extremes(struct hy__pqw_chunk *c, size_t n, struct hy__pqw_stat
 	case HY__PQW_ORD_U64: EXTREMES(uint64_t, 0); return;
 	case HY__PQW_ORD_F32: EXTREMES(float, 1); return;
 	case HY__PQW_ORD_F64: EXTREMES(double, 1); return;
+	case HY__PQW_ORD_BYTES:
+		if (c->leaf->width == 0) {
+			views_extremes(c, n, imin, imax);
+			return;
+		}
+		break;
 	default: break;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -570,6 +771,9 @@ static void dict_clear(struct hy__pqw_chunk *c)
 		memset(c->dict_slots.data, 0, c->dict_slots.len);
 	c->dict_count = 0;
 	c->dict_bytes = 0;
+	/* the remap points into the dictionary just dropped */
+	hy_column_unref(c->remap_dict);
+	c->remap_dict = NULL;
 }
 
 /* Index of the value in the dictionary, adding it; *full when adding it
@@ -617,22 +821,84 @@ static int dict_index(struct hy__pqw_chunk *c, const uint8_t *p, size_t len, uin
 	return 0;
 }
 
+/* The remap array of dictionary-form input `dict`: one chunk dictionary
+ * index per entry, NO_INDEX until looked up. Kept while the same dictionary
+ * column comes again (a reader hands one dictionary to many batches). */
+static int remap_for(struct hy__pqw_chunk *c, struct hy_column *dict, uint32_t **out,
+		     struct hy_error *err)
+{
+	size_t n = (size_t)(dict->offset + dict->length);
+
+	if (c->remap_dict != dict) {
+		hy_column_unref(c->remap_dict);
+		c->remap_dict = NULL;
+		hy_buf_clear(&c->remap);
+		HY_TRY(hy_buf_reserve(&c->remap, n * 4 + 4, err));
+		memset(c->remap.data, 0xFF, n * 4);
+		c->remap.len = n * 4;
+		c->remap_dict = hy_column_ref(dict);
+	}
+	*out = (uint32_t *)c->remap.data;
+	return 0;
+}
+
 /* Dictionary indices of the page's values into c->idx; *ok false when the
- * dictionary filled up (the page is then written PLAIN). */
+ * dictionary filled up (the page is then written PLAIN). Values of
+ * dictionary-form input are looked up once per distinct input entry. */
 static int dict_encode_page(struct hy__pqw_chunk *c, size_t n, bool *ok, struct hy_error *err)
 {
+	uint32_t *idx;
 	bool full = false;
+	size_t r = 0;
 
 	hy_buf_clear(&c->idx);
 	HY_TRY(hy_buf_reserve(&c->idx, n * 4, err));
-	for (size_t i = 0; i < n && !full; i++) {
-		const uint8_t *p;
-		size_t len;
-		uint32_t ix = 0;
+	idx = (uint32_t *)c->idx.data;
+	for (size_t i = 0; i < n && !full;) {
+		size_t end = n;
+		struct hy_column *dict = NULL;
 
-		value_at(c, i, &p, &len);
-		HY_TRY(dict_index(c, p, len, &ix, &full, err));
-		((uint32_t *)c->idx.data)[i] = ix;
+		/* the run holding value i, and where it ends */
+		while (r + 1 < c->nruns && c->runs[r + 1].first <= i)
+			r++;
+		if (c->nruns > 0 && c->runs[r].first <= i) {
+			dict = c->runs[r].dict;
+			if (r + 1 < c->nruns)
+				end = c->runs[r + 1].first;
+		} else if (c->nruns > 0) {
+			end = c->runs[0].first;
+		}
+		if (end > n)
+			end = n;
+		if (dict != NULL) {
+			const uint32_t *src = (const uint32_t *)c->srcidx.data;
+			const struct hy_str *v = (const struct hy_str *)c->views.data;
+			uint32_t *map;
+
+			HY_TRY(remap_for(c, dict, &map, err));
+			for (; i < end && !full; i++) {
+				uint32_t ix = map[src[i]];
+
+				if (ix == NO_INDEX) {
+					HY_TRY(dict_index(c, (const uint8_t *)v[i].ptr, v[i].len,
+							  &ix, &full, err));
+					if (full)
+						break;
+					map[src[i]] = ix;
+				}
+				idx[i] = ix;
+			}
+			continue;
+		}
+		for (; i < end && !full; i++) {
+			const uint8_t *p;
+			size_t len;
+			uint32_t ix = 0;
+
+			value_at(c, i, &p, &len);
+			HY_TRY(dict_index(c, p, len, &ix, &full, err));
+			idx[i] = ix;
+		}
 	}
 	*ok = !full;
 	return 0;
@@ -648,44 +914,58 @@ static int plain_encode(const struct hy__pqw_leaf *l, const uint8_t *vals,
 		return hy_pq_plain_encode_bool(vals, n, out, err);
 	if (l->width > 0)
 		return hy_pq_plain_encode_fixed(vals, n, l->width, out, err);
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += 4 + views[i].len;
+	HY_TRY(hy_buf_reserve(out, total, err));
+	uint8_t *o = out->data + out->len;
 	for (size_t i = 0; i < n; i++) {
 		uint32_t len = (uint32_t)views[i].len;
-		HY_TRY(hy_buf_append(out, &len, 4, err));
-		HY_TRY(hy_buf_append(out, views[i].ptr, views[i].len, err));
+		memcpy(o, &len, 4);
+		if (len > 0)
+			memcpy(o + 4, views[i].ptr, len);
+		o += 4 + len;
 	}
+	out->len += total;
 	return 0;
 }
 
-/* Compresses c->body and appends header + compressed body to `dst`;
- * *size is header + body. */
-static int emit_page(struct hy__pqw_chunk *c, struct hy_pq_page_header *h, struct hy_buf *dst,
-		     int32_t *size, struct hy_error *err)
+/* Compresses `body` into `dst` behind a HEADER_GAP-byte gap, then puts the
+ * page header at the end of the gap: the page is [*at, *at + *size) of dst
+ * (the bytes before it in the gap are never written to the file). */
+static int emit_page(struct hy__pqw_chunk *c, struct hy_pq_page_header *h, const uint8_t *body,
+		     size_t body_len, struct hy_buf *dst, size_t *at, int32_t *size,
+		     struct hy_error *err)
 {
 	struct hy__pq_tenc e;
+	size_t start = dst->len, clen;
 
-	if (c->body.len > HY_PQ_MAX_PAGE_BYTES)
+	if (body_len > HY_PQ_MAX_PAGE_BYTES)
 		return HY__PQ_FAIL(err, HY_ELIMIT,
 				   "parquet writer: column '%s': a page of %zu bytes passes the "
 				   "%u-byte page cap",
-				   c->leaf->field->name, c->body.len, HY_PQ_MAX_PAGE_BYTES);
-	hy_buf_clear(&c->comp);
-	HY_TRY(hy_pq_compress(c->opts->codec, c->opts->level, c->body.data, c->body.len, &c->comp,
-			      err));
-	if (c->comp.len > HY_PQ_MAX_PAGE_BYTES)
+				   c->leaf->field->name, body_len, HY_PQ_MAX_PAGE_BYTES);
+	HY_TRY(hy_buf_reserve(dst, HEADER_GAP, err));
+	dst->len += HEADER_GAP;
+	HY_TRY(hy_pq_compress(c->opts->codec, c->opts->level, body, body_len, dst, err));
+	clen = dst->len - start - HEADER_GAP;
+	if (clen > HY_PQ_MAX_PAGE_BYTES)
 		return HY__PQ_FAIL(err, HY_ELIMIT, "parquet writer: compressed page too large");
-	h->uncompressed_page_size = (int32_t)c->body.len;
-	h->compressed_page_size = (int32_t)c->comp.len;
+	h->uncompressed_page_size = (int32_t)body_len;
+	h->compressed_page_size = (int32_t)clen;
 	if (c->opts->page_crc) {
 		h->has_crc = true;
-		h->crc = (uint32_t)crc32(0L, c->comp.data, (uInt)c->comp.len);
+		h->crc = (uint32_t)crc32(0L, dst->data + start + HEADER_GAP, (uInt)clen);
 	}
 	hy_buf_clear(&c->header);
 	hy__pq_tenc_init(&e, &c->header, err);
 	HY_TRY(hy__pq_page_header_encode(&e, h));
-	HY_TRY(hy_buf_append(dst, c->header.data, c->header.len, err));
-	HY_TRY(hy_buf_append(dst, c->comp.data, c->comp.len, err));
-	c->total_uncompressed += (int64_t)(c->header.len + c->body.len);
-	*size = (int32_t)(c->header.len + c->comp.len);
+	if (c->header.len > HEADER_GAP)
+		return HY__PQ_FAIL(err, HY_ESTATE, "parquet writer: page header too large");
+	*at = start + HEADER_GAP - c->header.len;
+	memcpy(dst->data + *at, c->header.data, c->header.len);
+	c->total_uncompressed += (int64_t)(c->header.len + body_len);
+	*size = (int32_t)(c->header.len + clen);
 	return 0;
 }
 
@@ -705,18 +985,21 @@ static int new_page(struct hy__pqw_chunk *c, struct hy__pqw_page **out, struct h
 	return 0;
 }
 
-/* Encodes the gathered page (rows [first_row, first_row + nrows)). */
-static int flush_page(struct hy__pqw_chunk *c, int64_t first_row, int64_t nrows,
-		      struct hy__pqw_stats *ps, struct hy_error *err)
+/* Encodes the open page (rows [page_first, page_first + page_rows)). */
+static int flush_page(struct hy__pqw_chunk *c, struct hy_error *err)
 {
 	const struct hy__pqw_leaf *l = c->leaf;
+	struct hy__pqw_stats *ps = &c->page;
 	size_t n = (size_t)ps->num_values;
+	int64_t nrows = c->page_rows;
 	struct hy_pq_page_header h;
 	struct hy__pqw_page *pg = NULL;
 	bool use_dict = false;
+	const uint8_t *body;
+	size_t body_len;
 
 	HY_TRY(new_page(c, &pg, err));
-	pg->first_row = first_row;
+	pg->first_row = c->page_first;
 	HY_TRY(page_stats(c, pg, ps, err));
 	/* An all-null page has no values: PLAIN (empty), the dictionary stays on. */
 	if (c->dict_on && n > 0) {
@@ -730,16 +1013,25 @@ static int flush_page(struct hy__pqw_chunk *c, int64_t first_row, int64_t nrows,
 				dict_clear(c);
 		}
 	}
-	hy_buf_clear(&c->body);
-	if (l->optional)
-		HY_TRY(hy_pq_rle_encode_prefixed((const uint32_t *)c->levels.data, (size_t)nrows, 1,
-						 &c->body, err));
-	if (use_dict)
-		HY_TRY(hy_pq_dict_indices_encode((const uint32_t *)c->idx.data, n, c->dict_count,
-						 &c->body, err));
-	else
-		HY_TRY(plain_encode(l, c->values.data, (const struct hy_str *)c->views.data, n,
-				    &c->body, err));
+	if (!l->optional && !use_dict && l->width > 0 && l->ptype != HY_PQ_BOOLEAN) {
+		/* PLAIN fixed-width values without levels: the gathered values are
+		 * the body, compressed from where they are */
+		body = c->values.data;
+		body_len = c->values.len;
+	} else {
+		hy_buf_clear(&c->body);
+		if (l->optional)
+			HY_TRY(hy_pq_rle_encode_prefixed((const uint32_t *)c->levels.data,
+							 (size_t)nrows, 1, &c->body, err));
+		if (use_dict)
+			HY_TRY(hy_pq_dict_indices_encode((const uint32_t *)c->idx.data, n,
+							 c->dict_count, &c->body, err));
+		else
+			HY_TRY(plain_encode(l, c->values.data, (const struct hy_str *)c->views.data,
+					    n, &c->body, err));
+		body = c->body.data;
+		body_len = c->body.len;
+	}
 	memset(&h, 0, sizeof(h));
 	h.type = HY_PQ_PAGE_DATA;
 	h.has_data = true;
@@ -747,8 +1039,9 @@ static int flush_page(struct hy__pqw_chunk *c, int64_t first_row, int64_t nrows,
 	h.data.encoding = use_dict ? HY_PQ_ENC_RLE_DICTIONARY : HY_PQ_ENC_PLAIN;
 	h.data.definition_level_encoding = HY_PQ_ENC_RLE;
 	h.data.repetition_level_encoding = HY_PQ_ENC_RLE;
-	pg->offset = (int64_t)c->data_pages.len;
-	HY_TRY(emit_page(c, &h, &c->data_pages, &pg->size, err));
+	pg->offset = c->data_bytes;
+	HY_TRY(emit_page(c, &h, body, body_len, &c->data_pages, &pg->at, &pg->size, err));
+	c->data_bytes += pg->size;
 	if (use_dict)
 		c->n_rle_dict_pages++;
 	else
@@ -780,19 +1073,26 @@ static int dict_page(struct hy__pqw_chunk *c, struct hy_error *err)
 	h.has_dictionary = true;
 	h.dictionary.num_values = (int32_t)c->dict_count;
 	h.dictionary.encoding = HY_PQ_ENC_PLAIN;
-	HY_TRY(emit_page(c, &h, &c->bytes, &size, err));
+	hy_buf_clear(&c->bytes);
+	HY_TRY(emit_page(c, &h, c->body.data, c->body.len, &c->bytes, &c->dict_at, &size, err));
 	c->dict_page_len = size;
 	c->n_dict_pages = 1;
 	c->encodings |= 1u << HY_PQ_ENC_PLAIN;
 	return 0;
 }
 
-static void page_scratch_clear(struct hy__pqw_chunk *c, struct hy__pqw_stats *ps)
+static void page_scratch_clear(struct hy__pqw_chunk *c)
 {
 	hy_buf_clear(&c->levels);
 	hy_buf_clear(&c->values);
 	hy_buf_clear(&c->views);
-	ps->null_count = ps->nan_count = ps->num_values = 0;
+	hy_buf_clear(&c->srcidx);
+	hy_buf_clear(&c->stash);
+	c->stashed = 0;
+	drop_runs(c);
+	c->page.null_count = c->page.nan_count = c->page.num_values = 0;
+	c->page_rows = c->page_est = 0;
+	c->page_first = c->nrows;
 }
 
 static int finish_stats(struct hy__pqw_chunk *c, struct hy_error *err)
@@ -807,7 +1107,7 @@ static int finish_stats(struct hy__pqw_chunk *c, struct hy_error *err)
 			   &c->stats.max_exact, err);
 }
 
-static void chunk_clear(struct hy__pqw_chunk *c)
+void hy__pqw_chunk_clear(struct hy__pqw_chunk *c)
 {
 	hy_buf_clear(&c->bytes);
 	hy_buf_clear(&c->data_pages);
@@ -816,51 +1116,64 @@ static void chunk_clear(struct hy__pqw_chunk *c)
 	free_pages(c);
 	dict_clear(c);
 	hy__pqw_stats_reset(&c->stats);
+	c->nrows = 0;
+	page_scratch_clear(c);
 	c->raw_has = false;
-	c->dict_page_len = c->total_uncompressed = c->num_values = 0;
+	c->dict_at = 0;
+	c->dict_page_len = c->total_uncompressed = c->num_values = c->data_bytes = 0;
 	c->encodings = 0;
 	c->n_dict_pages = c->n_plain_pages = c->n_rle_dict_pages = 0;
 	c->dict_on = c->leaf->dictionary;
+	c->started = true;
 }
 
-int hy__pqw_chunk_encode(struct hy__pqw_chunk *c, struct hy_error *err)
+int64_t hy__pqw_chunk_held(const struct hy__pqw_chunk *c)
 {
-	struct hy__pqw_stats ps = {0};
-	int64_t page_first = 0, page_rows = 0, est = 0, row = 0, gather_step = GATHER_STEP;
+	/* the open page counts at its PLAIN estimate: it is about to be encoded */
+	return c->data_bytes + (int64_t)c->dict_vals.len + (int64_t)c->dict_offs.len + c->page_est;
+}
+
+int hy__pqw_chunk_feed(struct hy__pqw_chunk *c, struct hy_error *err)
+{
+	const struct hy_column *col = c->feed;
+	int64_t gather_step = GATHER_STEP;
 
 	/* wide fixed values (up to 1 MiB each): never gather past one page's bytes */
 	if (c->leaf->width > 0 && gather_step > c->opts->page_bytes / (int64_t)c->leaf->width)
 		gather_step = c->opts->page_bytes / (int64_t)c->leaf->width;
 	if (gather_step < 1)
 		gather_step = 1;
+	if (!c->started)
+		hy__pqw_chunk_clear(c);
+	for (int64_t at = 0; at < col->length;) {
+		int64_t step = col->length - at;
 
-	chunk_clear(c);
-	for (size_t s = 0; s < c->nsegs; s++) {
-		const struct hy_column *col = c->segs[s];
-
-		for (int64_t at = 0; at < col->length;) {
-			int64_t step = col->length - at;
-
-			if (step > gather_step)
-				step = gather_step;
-			if (step > c->opts->page_rows - page_rows)
-				step = c->opts->page_rows - page_rows;
-			HY_TRY(gather(c, col, at, step, &ps, &est, err));
-			at += step;
-			page_rows += step;
-			row += step;
-			if (page_rows >= c->opts->page_rows || est >= c->opts->page_bytes) {
-				HY_TRY(flush_page(c, page_first, page_rows, &ps, err));
-				page_scratch_clear(c, &ps);
-				page_first = row;
-				page_rows = est = 0;
-			}
+		if (step > gather_step)
+			step = gather_step;
+		if (step > c->opts->page_rows - c->page_rows)
+			step = c->opts->page_rows - c->page_rows;
+		HY_TRY(gather(c, col, at, step, err));
+		at += step;
+		c->page_rows += step;
+		c->nrows += step;
+		if (c->page_rows >= c->opts->page_rows || c->page_est >= c->opts->page_bytes) {
+			HY_TRY(flush_page(c, err));
+			page_scratch_clear(c);
 		}
 	}
-	if (page_rows > 0)
-		HY_TRY(flush_page(c, page_first, page_rows, &ps, err));
-	page_scratch_clear(c, &ps);
+	/* the open page outlives this write; the caller's batch may not */
+	return stash_views(c, err);
+}
+
+int hy__pqw_chunk_end(struct hy__pqw_chunk *c, struct hy_error *err)
+{
+	if (!c->started)
+		hy__pqw_chunk_clear(c);
+	if (c->page_rows > 0)
+		HY_TRY(flush_page(c, err));
+	page_scratch_clear(c);
 	if (c->n_rle_dict_pages > 0)
 		HY_TRY(dict_page(c, err)); /* into c->bytes, written before data_pages */
+	c->started = false;
 	return finish_stats(c, err);
 }
