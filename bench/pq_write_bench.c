@@ -105,8 +105,7 @@ static struct hy_column *dict_column(int d, int64_t first, int64_t n)
 		if (i % 10 == (d == 0 ? 3 : 7))
 			rc |= hy_builder_append_null(b, &err);
 		else
-			rc |= hy_builder_append_i64(
-				b, d == 0 ? i * 7919 % 100000 : i % 1000, &err);
+			rc |= hy_builder_append_i64(b, d == 0 ? i * 7919 % 100000 : i % 1000, &err);
 	}
 	if (rc != 0 || hy_builder_finish(b, &idx, &err) != 0 ||
 	    hy_column_create_dictionary(idx, dicts[d], &out, &err) != 0)
@@ -251,8 +250,8 @@ int main(int argc, char **argv)
 	       "\"gen_s\":%.3f,\"write_s\":%.3f,\"bytes\":%llu,\"table_bytes\":%lld,"
 	       "\"rss_kb\":%ld}\n",
 	       (long long)rows, argv[3], argc > 5 ? argv[5] : "table", t1 - t0,
-	       stream ? tw : t2 - t1, (unsigned long long)hy_pq_writer_bytes(w),
-	       (long long)table, ru.ru_maxrss);
+	       stream ? tw : t2 - t1, (unsigned long long)hy_pq_writer_bytes(w), (long long)table,
+	       ru.ru_maxrss);
 	hy_pq_writer_close(w);
 	hy_pq_sink_close(&sink);
 	for (int64_t i = 0; i < nb; i++)

@@ -309,6 +309,24 @@ static int gather(struct hy__pqw_chunk *c, const struct hy_column *col, int64_t 
 		for (int64_t i = 0; lv != NULL && i < n; i++)
 			lv[i] = 1;
 		ps->num_values += n;
+	} else if (l->conv == HY__PQW_BOOL && col->type.id == HY_BOOL) {
+		/* bits -> one byte per valid value, without a call per value */
+		const uint8_t *bits = col->values->data;
+		uint8_t *o = c->values.data + c->values.len;
+		size_t k = 0;
+
+		for (int64_t r = from; r < from + n; r++) {
+			int64_t at = col->offset + r;
+			bool ok = col->validity == NULL || is_valid(col, r);
+
+			if (lv != NULL)
+				lv[r - from] = ok;
+			if (ok)
+				o[k++] = (bits[at >> 3] >> (at & 7)) & 1;
+		}
+		c->values.len += k;
+		ps->num_values += (int64_t)k;
+		ps->null_count += n - (int64_t)k;
 	} else {
 		for (int64_t r = from; r < from + n; r++) {
 			bool ok = is_valid(col, r);
@@ -489,6 +507,7 @@ static void page_extremes(struct hy__pqw_chunk *c, size_t n, struct hy__pqw_stat
 	*imin = *imax = -1;
 	switch (order) {
 	case HY__PQW_ORD_NONE: return;
+	case HY__PQW_ORD_BOOL: EXTREMES(uint8_t, 0); return;
 	case HY__PQW_ORD_S32: EXTREMES(int32_t, 0); return;
 	case HY__PQW_ORD_U32: EXTREMES(uint32_t, 0); return;
 	case HY__PQW_ORD_S64: EXTREMES(int64_t, 0); return;
