@@ -88,8 +88,8 @@ static struct hy_column *word_dict(int from, int n)
 
 /* `n` rows of entries of `dict` (words from `base`): dictionary form when
  * `dict_form`, else the same strings plain. Row r is null when r % 9 == 4. */
-static struct hy_batch *word_batch(struct hy_schema *s, struct hy_column *dict, int base,
-				   int64_t n, uint64_t seed, bool dict_form)
+static struct hy_batch *word_batch(struct hy_schema *s, struct hy_column *dict, int base, int64_t n,
+				   uint64_t seed, bool dict_form)
 {
 	struct hy_dtype i32 = hy_dtype_simple(HY_INT32), st = hy_dtype_simple(HY_STRING);
 	struct hy_builder *b = NULL;

@@ -12,6 +12,7 @@
  * to their dictionary. The dictionary page, written when the chunk ends,
  * holds every value seen while the dictionary was on (parquet.md sections
  * 5.3, 6.4, 14). */
+#include <pthread.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -47,6 +48,76 @@ void hy__pqw_stats_free(struct hy__pqw_stats *s)
 	hy_buf_reset(&s->max);
 }
 
+/* ---- spare scratch, shared by the writers of a process ----
+ *
+ * A store writes one file after another (one writer each), and every new
+ * writer would otherwise grow its chunks' page buffers from nothing again:
+ * fresh pages from the kernel, faulted in and zeroed, then unmapped at close.
+ * A closing writer parks its big buffers here (per kind, up to SPARE_MAX
+ * bytes in all) and the next chunk takes them over. */
+#define SPARE_KINDS 9
+#define SPARE_EACH  32
+#define SPARE_MIN   ((size_t)64 << 10) /* smaller ones are cheap to allocate */
+#define SPARE_MAX   ((size_t)96 << 20)
+
+static pthread_mutex_t spare_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	uint8_t *data;
+	size_t cap;
+} spare[SPARE_KINDS][SPARE_EACH];
+static size_t spare_n[SPARE_KINDS], spare_bytes;
+
+static void spare_kinds(struct hy__pqw_chunk *c, struct hy_buf *out[SPARE_KINDS])
+{
+	out[0] = &c->data_pages;
+	out[1] = &c->values;
+	out[2] = &c->views;
+	out[3] = &c->srcidx;
+	out[4] = &c->levels;
+	out[5] = &c->body;
+	out[6] = &c->idx;
+	out[7] = &c->stash;
+	out[8] = &c->bytes;
+}
+
+static void spare_take(struct hy__pqw_chunk *c)
+{
+	struct hy_buf *b[SPARE_KINDS];
+
+	spare_kinds(c, b);
+	pthread_mutex_lock(&spare_mu);
+	for (size_t k = 0; k < SPARE_KINDS; k++) {
+		if (spare_n[k] == 0)
+			continue;
+		spare_n[k]--;
+		b[k]->data = spare[k][spare_n[k]].data;
+		b[k]->cap = spare[k][spare_n[k]].cap;
+		b[k]->len = 0;
+		b[k]->data[0] = 0;
+		spare_bytes -= b[k]->cap;
+	}
+	pthread_mutex_unlock(&spare_mu);
+}
+
+static void spare_park(struct hy__pqw_chunk *c)
+{
+	struct hy_buf *b[SPARE_KINDS];
+
+	spare_kinds(c, b);
+	pthread_mutex_lock(&spare_mu);
+	for (size_t k = 0; k < SPARE_KINDS; k++) {
+		if (b[k]->cap < SPARE_MIN || spare_n[k] == SPARE_EACH ||
+		    spare_bytes + b[k]->cap > SPARE_MAX)
+			continue;
+		spare[k][spare_n[k]].data = b[k]->data;
+		spare[k][spare_n[k]].cap = b[k]->cap;
+		spare_n[k]++;
+		spare_bytes += b[k]->cap;
+		hy_buf_init(b[k], b[k]->max); /* the bytes are parked, not freed */
+	}
+	pthread_mutex_unlock(&spare_mu);
+}
+
 void hy__pqw_chunk_init(struct hy__pqw_chunk *c, const struct hy__pqw_leaf *leaf,
 			const struct hy_pq_writer_options *opts)
 {
@@ -62,6 +133,7 @@ void hy__pqw_chunk_init(struct hy__pqw_chunk *c, const struct hy__pqw_leaf *leaf
 	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
 		hy_buf_init(bufs[i], SCRATCH_MAX);
 	hy__pqw_stats_init(&c->stats);
+	spare_take(c);
 }
 
 static void free_pages(struct hy__pqw_chunk *c)
@@ -89,6 +161,7 @@ void hy__pqw_chunk_reset(struct hy__pqw_chunk *c)
 				 &c->dict_slots, &c->raw_min, &c->raw_max,   &c->stash,
 				 &c->remap};
 
+	spare_park(c);
 	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
 		hy_buf_reset(bufs[i]);
 	drop_runs(c);
@@ -420,29 +493,38 @@ static void value_at(const struct hy__pqw_chunk *c, size_t i, const uint8_t **p,
 	}
 }
 
+/* Min and max of the page's values of type T, by value (no index kept, so
+ * the loop is compare-and-select only); their bytes go to c->ext_min /
+ * c->ext_max. Equal values have equal bytes except -0.0 and +0.0, which
+ * normalise_zero settles anyway. */
 #define EXTREMES(T, NAN_CHECK)                                                                     \
 	do {                                                                                       \
 		const T *v = (const T *)c->values.data;                                            \
-		T lo = 0, hi = 0;                                                                  \
-		for (size_t i = 0; i < n; i++) {                                                   \
+		size_t i = 0;                                                                      \
+		T lo, hi;                                                                          \
+		if (NAN_CHECK)                                                                     \
+			while (i < n && v[i] != v[i]) {                                            \
+				ps->nan_count++;                                                   \
+				i++;                                                               \
+			}                                                                          \
+		if (i == n)                                                                        \
+			return false;                                                              \
+		lo = hi = v[i++];                                                                  \
+		for (; i < n; i++) {                                                               \
 			T x = v[i];                                                                \
 			if (NAN_CHECK && x != x) {                                                 \
 				ps->nan_count++;                                                   \
 				continue;                                                          \
 			}                                                                          \
-			if (*imin < 0) {                                                           \
-				lo = hi = x;                                                       \
-				*imin = *imax = (long)i;                                           \
-			}                                                                          \
-			if (x < lo) {                                                              \
-				lo = x;                                                            \
-				*imin = (long)i;                                                   \
-			}                                                                          \
-			if (x > hi) {                                                              \
-				hi = x;                                                            \
-				*imax = (long)i;                                                   \
-			}                                                                          \
+			lo = x < lo ? x : lo;                                                      \
+			hi = x > hi ? x : hi;                                                      \
 		}                                                                                  \
+		memcpy(c->ext_min, &lo, sizeof(T));                                                \
+		memcpy(c->ext_max, &hi, sizeof(T));                                                \
+		*mn = c->ext_min;                                                                  \
+		*mx = c->ext_max;                                                                  \
+		*mnl = *mxl = sizeof(T);                                                           \
+		return true;                                                                       \
 	} while (0)
 
 /* The first 8 bytes of a string, zero-padded, as a big-endian number: a
@@ -495,46 +577,56 @@ static void views_extremes(const struct hy__pqw_chunk *c, size_t n, long *imin, 
 	}
 }
 
-/* Page extremes over the gathered values: indices into the values, -1 when
- * none (all null or all NaN). Typed loops for the numeric orders. */
-static void page_extremes(struct hy__pqw_chunk *c, size_t n, struct hy__pqw_stats *ps, long *imin,
-			  long *imax)
+/* Page extremes over the gathered values (false when there are none: all
+ * null or all NaN). Typed loops for the numeric orders and booleans; string
+ * views compare prefixes first. */
+static bool page_extremes(struct hy__pqw_chunk *c, size_t n, struct hy__pqw_stats *ps,
+			  const uint8_t **mn, size_t *mnl, const uint8_t **mx, size_t *mxl)
 {
 	int order = c->leaf->order;
-	const uint8_t *mn = NULL, *mx = NULL, *p;
-	size_t mnl = 0, mxl = 0, len;
+	const uint8_t *p;
+	size_t len;
 
-	*imin = *imax = -1;
 	switch (order) {
-	case HY__PQW_ORD_NONE: return;
-	case HY__PQW_ORD_BOOL: EXTREMES(uint8_t, 0); return;
-	case HY__PQW_ORD_S32: EXTREMES(int32_t, 0); return;
-	case HY__PQW_ORD_U32: EXTREMES(uint32_t, 0); return;
-	case HY__PQW_ORD_S64: EXTREMES(int64_t, 0); return;
-	case HY__PQW_ORD_U64: EXTREMES(uint64_t, 0); return;
-	case HY__PQW_ORD_F32: EXTREMES(float, 1); return;
-	case HY__PQW_ORD_F64: EXTREMES(double, 1); return;
+	case HY__PQW_ORD_NONE: return false;
+	case HY__PQW_ORD_BOOL: EXTREMES(uint8_t, 0);
+	case HY__PQW_ORD_S32: EXTREMES(int32_t, 0);
+	case HY__PQW_ORD_U32: EXTREMES(uint32_t, 0);
+	case HY__PQW_ORD_S64: EXTREMES(int64_t, 0);
+	case HY__PQW_ORD_U64: EXTREMES(uint64_t, 0);
+	case HY__PQW_ORD_F32: EXTREMES(float, 1);
+	case HY__PQW_ORD_F64: EXTREMES(double, 1);
 	case HY__PQW_ORD_BYTES:
 		if (c->leaf->width == 0) {
-			views_extremes(c, n, imin, imax);
-			return;
+			long imin = -1, imax = -1;
+
+			views_extremes(c, n, &imin, &imax);
+			if (imin < 0)
+				return false;
+			value_at(c, (size_t)imin, mn, mnl);
+			value_at(c, (size_t)imax, mx, mxl);
+			return true;
 		}
 		break;
 	default: break;
 	}
-	for (size_t i = 0; i < n; i++) {
+	if (n == 0)
+		return false;
+	value_at(c, 0, mn, mnl);
+	*mx = *mn;
+	*mxl = *mnl;
+	for (size_t i = 1; i < n; i++) {
 		value_at(c, i, &p, &len);
-		if (mn == NULL || hy__pqw_cmp(order, p, len, mn, mnl) < 0) {
-			mn = p;
-			mnl = len;
-			*imin = (long)i;
+		if (hy__pqw_cmp(order, p, len, *mn, *mnl) < 0) {
+			*mn = p;
+			*mnl = len;
 		}
-		if (mx == NULL || hy__pqw_cmp(order, p, len, mx, mxl) > 0) {
-			mx = p;
-			mxl = len;
-			*imax = (long)i;
+		if (hy__pqw_cmp(order, p, len, *mx, *mxl) > 0) {
+			*mx = p;
+			*mxl = len;
 		}
 	}
+	return true;
 }
 
 /* -0.0 as a min and +0.0 as a max (parquet.md section 9). */
@@ -693,21 +785,18 @@ static int page_stats(struct hy__pqw_chunk *c, struct hy__pqw_page *pg, struct h
 		      struct hy_error *err)
 {
 	const struct hy__pqw_leaf *l = c->leaf;
-	size_t n = (size_t)ps->num_values, mnl, mxl;
-	const uint8_t *mn, *mx;
-	long imin, imax;
+	size_t n = (size_t)ps->num_values, mnl = 0, mxl = 0;
+	const uint8_t *mn = NULL, *mx = NULL;
 
-	page_extremes(c, n, ps, &imin, &imax);
+	bool has = page_extremes(c, n, ps, &mn, &mnl, &mx, &mxl);
 	pg->null_count = ps->null_count;
 	pg->nan_count = ps->nan_count;
 	pg->null_page = n == 0;
 	pg->all_nan = n > 0 && ps->nan_count == (int64_t)n;
 	c->stats.null_count += ps->null_count;
 	c->stats.nan_count += ps->nan_count;
-	if (imin < 0)
+	if (!has)
 		return 0;
-	value_at(c, (size_t)imin, &mn, &mnl);
-	value_at(c, (size_t)imax, &mx, &mxl);
 	HY_TRY(copy_bound(l, mn, mnl, true, &pg->min, &pg->min_len, err));
 	HY_TRY(copy_bound(l, mx, mxl, false, &pg->max, &pg->max_len, err));
 	if (!c->raw_has || hy__pqw_cmp(l->order, mn, mnl, c->raw_min.data, c->raw_min.len) < 0) {

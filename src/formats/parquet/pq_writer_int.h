@@ -104,9 +104,10 @@ struct hy__pqw_chunk {
 	int64_t nrows;      /* rows fed into the chunk so far */
 	int64_t page_first; /* chunk row of the open page's first row */
 	int64_t page_rows, page_est;
-	struct hy__pqw_stats page; /* counts only (null, nan, values) */
-	struct hy_buf stash;       /* owned copies of the open page's plain-input strings */
-	size_t stashed;            /* views [0, stashed) point into stash or a run's dict */
+	struct hy__pqw_stats page;      /* counts only (null, nan, values) */
+	uint8_t ext_min[8], ext_max[8]; /* the open page's numeric extremes */
+	struct hy_buf stash;            /* owned copies of the open page's plain-input strings */
+	size_t stashed;                 /* views [0, stashed) point into stash or a run's dict */
 	struct hy__pqw_run *runs;
 	size_t nruns, cap_runs;
 
