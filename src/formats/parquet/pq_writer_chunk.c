@@ -303,9 +303,38 @@ static int note_run(struct hy__pqw_chunk *c, struct hy_column *dict, struct hy_e
 	return 0;
 }
 
+/* The open page's definition levels, one bit per row (1 = a value; max
+ * level 1), zeroed ahead: `at` is the bit of the first row being gathered. */
+struct lvmap {
+	uint8_t *map;
+	int64_t at;
+};
+
+static inline void lv_one(const struct lvmap *m, int64_t k)
+{
+	int64_t b = m->at + k;
+
+	m->map[b >> 3] |= (uint8_t)(1u << (b & 7));
+}
+
+/* Rows [0, n) all valid. */
+static void lv_ones(const struct lvmap *m, int64_t n)
+{
+	int64_t b = m->at, end = m->at + n;
+
+	for (; b < end && (b & 7) != 0; b++)
+		m->map[b >> 3] |= (uint8_t)(1u << (b & 7));
+	if (end - b >= 8) {
+		memset(m->map + (b >> 3), 0xFF, (size_t)((end - b) >> 3));
+		b += (end - b) & ~(int64_t)7;
+	}
+	for (; b < end; b++)
+		m->map[b >> 3] |= (uint8_t)(1u << (b & 7));
+}
+
 /* String views (and input indices) of the valid rows of a byte-array column. */
 static int gather_bytes(struct hy__pqw_chunk *c, const struct hy_column *col, int64_t from,
-			int64_t n, uint32_t *lv, struct hy_error *err)
+			int64_t n, const struct lvmap *lv, struct hy_error *err)
 {
 	struct hy_column *dict = col->dictionary;
 	const int32_t *off, *ix = NULL;
@@ -332,13 +361,10 @@ static int gather_bytes(struct hy__pqw_chunk *c, const struct hy_column *col, in
 	for (int64_t r = from; r < from + n; r++) {
 		int64_t j = r;
 
-		if (col->validity != NULL && !is_valid(col, r)) {
-			if (lv != NULL)
-				lv[r - from] = 0;
+		if (col->validity != NULL && !is_valid(col, r))
 			continue;
-		}
 		if (lv != NULL)
-			lv[r - from] = 1;
+			lv_one(lv, r - from);
 		if (ix != NULL)
 			j = ix[r];
 		sv[k].ptr = (const char *)data + off[j];
@@ -362,12 +388,19 @@ static int gather(struct hy__pqw_chunk *c, const struct hy_column *col, int64_t 
 {
 	const struct hy__pqw_leaf *l = c->leaf;
 	struct hy__pqw_stats *ps = &c->page;
-	uint32_t *lv = NULL;
+	struct lvmap map, *lv = NULL;
 
 	if (l->optional) {
-		HY_TRY(hy_buf_reserve(&c->levels, (size_t)n * 4, err));
-		lv = (uint32_t *)(c->levels.data + c->levels.len);
-		c->levels.len += (size_t)n * 4;
+		size_t need = (size_t)((c->page_rows + n + 7) >> 3);
+
+		if (need > c->levels.len) {
+			HY_TRY(hy_buf_reserve(&c->levels, need - c->levels.len, err));
+			memset(c->levels.data + c->levels.len, 0, need - c->levels.len);
+			c->levels.len = need;
+		}
+		map.map = c->levels.data;
+		map.at = c->page_rows;
+		lv = &map;
 	}
 	if (l->conv == HY__PQW_BYTES && col->type.id != HY_NULL)
 		return gather_bytes(c, col, from, n, lv, err);
@@ -379,8 +412,8 @@ static int gather(struct hy__pqw_chunk *c, const struct hy_column *col, int64_t 
 		       col->values->data + (size_t)(col->offset + from) * l->width,
 		       (size_t)n * l->width);
 		c->values.len += (size_t)n * l->width;
-		for (int64_t i = 0; lv != NULL && i < n; i++)
-			lv[i] = 1;
+		if (lv != NULL)
+			lv_ones(lv, n);
 		ps->num_values += n;
 	} else if (l->conv == HY__PQW_BOOL && col->type.id == HY_BOOL) {
 		/* bits -> one byte per valid value, without a call per value */
@@ -392,24 +425,23 @@ static int gather(struct hy__pqw_chunk *c, const struct hy_column *col, int64_t 
 			int64_t at = col->offset + r;
 			bool ok = col->validity == NULL || is_valid(col, r);
 
+			if (!ok)
+				continue;
 			if (lv != NULL)
-				lv[r - from] = ok;
-			if (ok)
-				o[k++] = (bits[at >> 3] >> (at & 7)) & 1;
+				lv_one(lv, r - from);
+			o[k++] = (bits[at >> 3] >> (at & 7)) & 1;
 		}
 		c->values.len += k;
 		ps->num_values += (int64_t)k;
 		ps->null_count += n - (int64_t)k;
 	} else {
 		for (int64_t r = from; r < from + n; r++) {
-			bool ok = is_valid(col, r);
-
-			if (lv != NULL)
-				lv[r - from] = ok;
-			if (!ok) {
+			if (!is_valid(col, r)) {
 				ps->null_count++;
 				continue;
 			}
+			if (lv != NULL)
+				lv_one(lv, r - from);
 			ps->num_values++;
 			HY_TRY(gather_value(c, col, r, err));
 		}
@@ -1093,6 +1125,51 @@ static int new_page(struct hy__pqw_chunk *c, struct hy__pqw_page **out, struct h
 	return 0;
 }
 
+/* The page's definition levels as [u32 length][RLE/bit-packed hybrid, bit
+ * width 1], straight from the level bitmap: a bit-packed group of 8 levels is
+ * one bitmap byte, so literal stretches are copied and runs of at least
+ * four all-null or all-valid bytes become RLE runs. */
+static int encode_levels(const uint8_t *map, int64_t nrows, struct hy_buf *out,
+			 struct hy_error *err)
+{
+	size_t start = out->len, full = (size_t)(nrows >> 3), nbytes = (size_t)((nrows + 7) >> 3);
+	size_t g = 0, lit = 0, len;
+
+	HY_TRY(hy_buf_reserve(out, 4 + nbytes + nbytes / 2 + 16, err));
+	out->len += 4;
+	while (g < full) {
+		uint8_t b = map[g];
+		size_t k = g + 1;
+
+		if (b != 0x00 && b != 0xFF) {
+			g++;
+			continue;
+		}
+		while (k < full && map[k] == b)
+			k++;
+		if (k - g >= 4) {
+			if (g > lit) {
+				HY_TRY(hy__pq_uleb_write(out, (uint64_t)(g - lit) << 1 | 1, err));
+				HY_TRY(hy_buf_append(out, map + lit, g - lit, err));
+			}
+			HY_TRY(hy__pq_uleb_write(out, (uint64_t)(k - g) * 8 << 1, err));
+			HY_TRY(hy_buf_append_byte(out, b & 1, err));
+			lit = k;
+		}
+		g = k;
+	}
+	if (nbytes > lit) { /* the last byte's unused bits are zero padding */
+		HY_TRY(hy__pq_uleb_write(out, (uint64_t)(nbytes - lit) << 1 | 1, err));
+		HY_TRY(hy_buf_append(out, map + lit, nbytes - lit, err));
+	}
+	len = out->len - start - 4;
+	if (len > UINT32_MAX)
+		return HY__PQ_FAIL(err, HY_ELIMIT, "parquet writer: definition levels too large");
+	for (int i = 0; i < 4; i++)
+		out->data[start + (size_t)i] = (uint8_t)(len >> (8 * i));
+	return 0;
+}
+
 /* Encodes the open page (rows [page_first, page_first + page_rows)). */
 static int flush_page(struct hy__pqw_chunk *c, struct hy_error *err)
 {
@@ -1129,8 +1206,7 @@ static int flush_page(struct hy__pqw_chunk *c, struct hy_error *err)
 	} else {
 		hy_buf_clear(&c->body);
 		if (l->optional)
-			HY_TRY(hy_pq_rle_encode_prefixed((const uint32_t *)c->levels.data,
-							 (size_t)nrows, 1, &c->body, err));
+			HY_TRY(encode_levels(c->levels.data, nrows, &c->body, err));
 		if (use_dict)
 			HY_TRY(hy_pq_dict_indices_encode((const uint32_t *)c->idx.data, n,
 							 c->dict_count, &c->body, err));
