@@ -110,11 +110,12 @@ static void test_pool_dictionary_form(void **state)
 	assert_int_equal(hy_builder_finish(db, &dict, &err), 0);
 	hy_builder_destroy(db);
 	for (int i = 0; i < 16; i++)
-		batches[i] = shared_dict_batch(s, dict, 100 + i * 53, (uint64_t)i + 1);
+		/* >= 4,096 rows: smaller write steps encode on the caller's thread */
+		batches[i] = shared_dict_batch(s, dict, 4096 + i * 97, (uint64_t)i + 1);
 	assert_int_equal(hy_pool_create(&pool, 3, "pqw-test", &err), 0);
 	hy_pq_writer_options_init(&o);
-	o.page_rows = 300;
-	o.row_group_rows = 2000;
+	o.page_rows = 3000;
+	o.row_group_rows = 20000;
 	out_init(&a);
 	write_batches(&a, s, &o, batches, 16);
 	o.pool = pool;

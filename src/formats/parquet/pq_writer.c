@@ -18,6 +18,7 @@
 
 #define FOOTER_MAX    ((size_t)HY_PQ_MAX_FOOTER_BYTES)
 #define FEED_MAX_ROWS ((int64_t)1 << 17) /* rows one feed encodes at most */
+#define POOL_MIN_ROWS 4096               /* smaller steps encode on the caller's thread */
 
 /* ---- options ---- */
 
@@ -305,7 +306,8 @@ struct hy_pq_writer {
 	struct hy__pqw_chunk *chunks; /* encoders, one per leaf, living across writes */
 	int64_t *truncated;           /* per leaf, over the whole file */
 
-	int64_t rg_rows; /* rows fed into the open row group */
+	int64_t rg_rows;   /* rows fed into the open row group */
+	int64_t step_rows; /* rows of the write step being encoded */
 
 	struct row_group_meta *groups;
 	size_t ngroups, cap_groups;
@@ -417,14 +419,15 @@ static int end_task(void *arg, struct hy_error *err)
 }
 
 /* Runs `fn` over every column chunk: one task per column on the pool, or in
- * the caller's thread. */
+ * the caller's thread (also for a small write step, where handing tasks to
+ * other threads costs more than encoding a few rows). */
 static int run_all(struct hy_pq_writer *w, int (*fn)(void *, struct hy_error *),
 		   struct hy_error *err)
 {
 	struct hy_pool_group g;
 	int rc = 0;
 
-	if (w->opts.pool == NULL || w->ncols == 1) {
+	if (w->opts.pool == NULL || w->ncols == 1 || w->step_rows < POOL_MIN_ROWS) {
 		for (size_t i = 0; i < w->ncols && rc == 0; i++)
 			rc = fn(&w->chunks[i], err);
 		return rc;
@@ -546,6 +549,7 @@ static int flush_row_group(struct hy_pq_writer *w, struct hy_error *err)
 		w->groups = p;
 		w->cap_groups = cap;
 	}
+	w->step_rows = POOL_MIN_ROWS; /* the last pages and the dictionary pages: worth a pool */
 	HY_TRY(run_all(w, end_task, err));
 	g = &w->groups[w->ngroups];
 	memset(g, 0, sizeof(*g));
@@ -589,6 +593,7 @@ static int feed(struct hy_pq_writer *w, struct hy_batch *batch, int64_t at, int6
 		HY_TRY(hy_batch_slice(batch, at, n, &slice, err));
 	for (size_t i = 0; i < w->ncols; i++)
 		w->chunks[i].feed = slice->cols[i];
+	w->step_rows = n;
 	rc = run_all(w, feed_task, err);
 	for (size_t i = 0; i < w->ncols; i++)
 		w->chunks[i].feed = NULL;
