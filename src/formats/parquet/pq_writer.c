@@ -357,7 +357,7 @@ int hy_pq_writer_open(struct hy_pq_writer **out, struct hy_schema *schema,
 			hy_pq_writer_close(w);
 			return rc;
 		}
-		hy__pqw_chunk_init(&w->chunks[i], &w->leaves[i], &w->opts);
+		hy__pqw_chunk_init(&w->chunks[i], &w->leaves[i], &w->opts, i);
 	}
 	rc = sink_write(w, "PAR1", 4, err);
 	if (rc != 0) {

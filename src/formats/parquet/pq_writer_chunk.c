@@ -64,6 +64,7 @@ static pthread_mutex_t spare_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct {
 	uint8_t *data;
 	size_t cap;
+	size_t col; /* the column position that parked it */
 } spare[SPARE_KINDS][SPARE_EACH];
 static size_t spare_n[SPARE_KINDS], spare_bytes;
 
@@ -87,11 +88,19 @@ static void spare_take(struct hy__pqw_chunk *c)
 	spare_kinds(c, b);
 	pthread_mutex_lock(&spare_mu);
 	for (size_t k = 0; k < SPARE_KINDS; k++) {
+		size_t j;
+
 		if (spare_n[k] == 0)
 			continue;
-		spare_n[k]--;
-		b[k]->data = spare[k][spare_n[k]].data;
-		b[k]->cap = spare[k][spare_n[k]].cap;
+		/* the buffer this column position had: its size (and the pages
+		 * already faulted in) fit; else the latest one */
+		for (j = 0; j < spare_n[k] && spare[k][j].col != c->col; j++)
+			;
+		if (j == spare_n[k])
+			j = spare_n[k] - 1;
+		b[k]->data = spare[k][j].data;
+		b[k]->cap = spare[k][j].cap;
+		spare[k][j] = spare[k][--spare_n[k]];
 		b[k]->len = 0;
 		b[k]->data[0] = 0;
 		spare_bytes -= b[k]->cap;
@@ -111,6 +120,7 @@ static void spare_park(struct hy__pqw_chunk *c)
 			continue;
 		spare[k][spare_n[k]].data = b[k]->data;
 		spare[k][spare_n[k]].cap = b[k]->cap;
+		spare[k][spare_n[k]].col = c->col;
 		spare_n[k]++;
 		spare_bytes += b[k]->cap;
 		hy_buf_init(b[k], b[k]->max); /* the bytes are parked, not freed */
@@ -119,7 +129,7 @@ static void spare_park(struct hy__pqw_chunk *c)
 }
 
 void hy__pqw_chunk_init(struct hy__pqw_chunk *c, const struct hy__pqw_leaf *leaf,
-			const struct hy_pq_writer_options *opts)
+			const struct hy_pq_writer_options *opts, size_t col)
 {
 	struct hy_buf *bufs[] = {&c->bytes,      &c->levels,  &c->values,    &c->views,
 				 &c->srcidx,     &c->plain,   &c->body,      &c->header,
@@ -130,6 +140,7 @@ void hy__pqw_chunk_init(struct hy__pqw_chunk *c, const struct hy__pqw_leaf *leaf
 	memset(c, 0, sizeof(*c));
 	c->leaf = leaf;
 	c->opts = opts;
+	c->col = col;
 	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
 		hy_buf_init(bufs[i], SCRATCH_MAX);
 	hy__pqw_stats_init(&c->stats);

@@ -98,6 +98,7 @@ struct hy__pqw_chunk {
 	const struct hy__pqw_leaf *leaf;
 	const struct hy_pq_writer_options *opts;
 	struct hy_column *feed; /* the column a feed task encodes (borrowed) */
+	size_t col;             /* position in the writer (spare buffer matching) */
 	bool started;           /* the row group's chunk state is initialised */
 
 	/* the open page */
@@ -140,8 +141,10 @@ struct hy__pqw_chunk {
 	struct hy_buf remap;
 };
 
+/* `col` is the column's position: spare buffers parked by the same position
+ * of an earlier writer are preferred (a store writes files of one schema). */
 void hy__pqw_chunk_init(struct hy__pqw_chunk *c, const struct hy__pqw_leaf *leaf,
-			const struct hy_pq_writer_options *opts);
+			const struct hy_pq_writer_options *opts, size_t col);
 void hy__pqw_chunk_reset(struct hy__pqw_chunk *c);
 /* Appends the rows of c->feed to the chunk, encoding every page that fills. */
 int hy__pqw_chunk_feed(struct hy__pqw_chunk *c, struct hy_error *err) HY_WUR;
