@@ -5,11 +5,18 @@
  * the same values as the DuckDB and Polars generators in pq_write_others.mjs
  * -- in batches of 122,880 rows, then times writing it to OUT with the
  * codec, on a pool of THREADS workers (0 = none). Prints one JSON line.
+ * MODE "stream" makes each batch just before writing it and drops it after
+ * (write_s then sums the write calls and rss_kb shows the writer's own
+ * memory); "dict" hands s1 and s2 over in dictionary form (int32 indices
+ * into one dictionary column per string column, shared by every batch, as a
+ * reader of dictionary-encoded pages would); "stream,dict" does both.
  *
- *   bench_pq_write OUT ROWS CODEC [THREADS] */
+ *   bench_pq_write OUT ROWS CODEC [THREADS] [MODE] */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "hygge/batch.h"
@@ -56,6 +63,60 @@ static struct hy_schema *make_schema(void)
 	return s;
 }
 
+/* Dictionary form: s1 = "name-K" for K < 100000, s2 = "city-K" for K < 1000. */
+static struct hy_column *dicts[2];
+
+static void make_dicts(void)
+{
+	struct hy_error err = {0};
+	struct hy_dtype st = hy_dtype_simple(HY_STRING);
+	char buf[32];
+
+	for (int d = 0; d < 2; d++) {
+		struct hy_builder *b;
+		int64_t n = d == 0 ? 100000 : 1000;
+
+		if (hy_builder_create(&st, &b, &err) != 0)
+			die("builder", &err);
+		for (int64_t k = 0; k < n; k++) {
+			int len = snprintf(buf, sizeof(buf), d == 0 ? "name-%lld" : "city-%lld",
+					   (long long)k);
+			if (hy_builder_append_str(b, buf, (size_t)len, &err) != 0)
+				die("append", &err);
+		}
+		if (hy_builder_finish(b, &dicts[d], &err) != 0)
+			die("finish", &err);
+		hy_builder_destroy(b);
+	}
+}
+
+/* s1 / s2 of rows [first, first + n) as dictionary-form columns. */
+static struct hy_column *dict_column(int d, int64_t first, int64_t n)
+{
+	struct hy_dtype it = hy_dtype_simple(HY_INT32);
+	struct hy_builder *b;
+	struct hy_column *idx, *out;
+	struct hy_error err = {0};
+	int rc = 0;
+
+	if (hy_builder_create(&it, &b, &err) != 0)
+		die("builder", &err);
+	for (int64_t i = first; i < first + n; i++) {
+		if (i % 10 == (d == 0 ? 3 : 7))
+			rc |= hy_builder_append_null(b, &err);
+		else
+			rc |= hy_builder_append_i64(b, d == 0 ? i * 7919 % 100000 : i % 1000, &err);
+	}
+	if (rc != 0 || hy_builder_finish(b, &idx, &err) != 0 ||
+	    hy_column_create_dictionary(idx, dicts[d], &out, &err) != 0)
+		die("dictionary column", &err);
+	hy_builder_destroy(b);
+	hy_column_unref(idx);
+	return out;
+}
+
+static bool dict_mode;
+
 static struct hy_batch *make_batch(struct hy_schema *s, int64_t first, int64_t n)
 {
 	struct hy_builder *b[NCOLS];
@@ -99,6 +160,11 @@ static struct hy_batch *make_batch(struct hy_schema *s, int64_t first, int64_t n
 			die("finish", &err);
 		hy_builder_destroy(b[c]);
 	}
+	if (dict_mode)
+		for (int d = 0; d < 2; d++) {
+			hy_column_unref(cols[1 + d]);
+			cols[1 + d] = dict_column(d, first, n);
+		}
 	if (hy_batch_create(s, cols, n, &batch, &err) != 0)
 		die("batch", &err);
 	for (int c = 0; c < NCOLS; c++)
@@ -116,11 +182,13 @@ int main(int argc, char **argv)
 	struct hy_schema *s;
 	struct hy_batch **batches;
 	int64_t rows, nb, table = 0;
-	double t0, t1, t2;
+	double t0, t1, t2, tw = 0;
 	int codec, level;
+	bool stream = false;
+	struct rusage ru;
 
 	if (argc < 4) {
-		fprintf(stderr, "usage: bench_pq_write OUT ROWS CODEC [THREADS]\n");
+		fprintf(stderr, "usage: bench_pq_write OUT ROWS CODEC [THREADS] [MODE]\n");
 		return 2;
 	}
 	rows = atoll(argv[2]);
@@ -129,11 +197,17 @@ int main(int argc, char **argv)
 	if (argc > 4 && atoi(argv[4]) > 0 &&
 	    hy_pool_create(&pool, (size_t)atoi(argv[4]), "bench", &err) != 0)
 		die("pool", &err);
+	if (argc > 5) {
+		stream = strstr(argv[5], "stream") != NULL;
+		dict_mode = strstr(argv[5], "dict") != NULL;
+	}
 	s = make_schema();
+	if (dict_mode)
+		make_dicts();
 	nb = (rows + BATCH_ROWS - 1) / BATCH_ROWS;
 	batches = calloc((size_t)nb + 1, sizeof(*batches));
 	t0 = now();
-	for (int64_t i = 0; i < nb; i++) {
+	for (int64_t i = 0; i < nb && !stream; i++) {
 		int64_t first = i * BATCH_ROWS;
 		batches[i] =
 			make_batch(s, first, rows - first < BATCH_ROWS ? rows - first : BATCH_ROWS);
@@ -151,21 +225,40 @@ int main(int argc, char **argv)
 	if (hy_pq_sink_open_file(&sink, argv[1], &err) != 0 ||
 	    hy_pq_writer_open(&w, s, &o, &sink, &err) != 0)
 		die("open", &err);
-	for (int64_t i = 0; i < nb; i++)
+	for (int64_t i = 0; i < nb; i++) {
+		if (stream) {
+			int64_t first = i * BATCH_ROWS;
+			batches[i] = make_batch(
+				s, first, rows - first < BATCH_ROWS ? rows - first : BATCH_ROWS);
+		}
+		double tb = now();
 		if (hy_pq_writer_write(w, batches[i], &err) != 0)
 			die("write", &err);
+		tw += now() - tb;
+		if (stream) {
+			hy_batch_unref(batches[i]);
+			batches[i] = NULL;
+		}
+	}
+	double tb = now();
 	if (hy_pq_writer_finish(w, &err) != 0)
 		die("finish", &err);
 	t2 = now();
-	printf("{\"tool\":\"hygge\",\"rows\":%lld,\"codec\":\"%s\",\"gen_s\":%.3f,\"write_s\":%.3f,"
-	       "\"bytes\":%llu,\"table_bytes\":%lld}\n",
-	       (long long)rows, argv[3], t1 - t0, t2 - t1,
-	       (unsigned long long)hy_pq_writer_bytes(w), (long long)table);
+	tw += t2 - tb;
+	getrusage(RUSAGE_SELF, &ru);
+	printf("{\"tool\":\"hygge\",\"rows\":%lld,\"codec\":\"%s\",\"mode\":\"%s\","
+	       "\"gen_s\":%.3f,\"write_s\":%.3f,\"bytes\":%llu,\"table_bytes\":%lld,"
+	       "\"rss_kb\":%ld}\n",
+	       (long long)rows, argv[3], argc > 5 ? argv[5] : "table", t1 - t0,
+	       stream ? tw : t2 - t1, (unsigned long long)hy_pq_writer_bytes(w), (long long)table,
+	       ru.ru_maxrss);
 	hy_pq_writer_close(w);
 	hy_pq_sink_close(&sink);
 	for (int64_t i = 0; i < nb; i++)
 		hy_batch_unref(batches[i]);
 	free(batches);
+	hy_column_unref(dicts[0]);
+	hy_column_unref(dicts[1]);
 	hy_schema_unref(s);
 	hy_pool_destroy(pool);
 	return 0;

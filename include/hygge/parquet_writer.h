@@ -15,8 +15,10 @@
  *   hy_pq_writer_close(w);                     // always; aborts if unfinished
  *   hy_pq_sink_close(&sink);
  *
- * Column chunks of one row group are encoded in parallel when a pool is
- * given; the bytes reach the sink from the calling thread only. */
+ * Pages are encoded as batches arrive: a writer holds about one row group's
+ * encoded pages (plus dictionaries and one open page per column), not its
+ * rows. Each write encodes its columns in parallel when a pool is given;
+ * the bytes reach the sink from the calling thread only. */
 #ifndef HYGGE_PARQUET_WRITER_H
 #define HYGGE_PARQUET_WRITER_H
 
@@ -33,7 +35,7 @@
 
 /* Defaults (parquet.md section 14). */
 #define HY_PQW_ROW_GROUP_ROWS  (1 << 20)   /* rows per row group */
-#define HY_PQW_ROW_GROUP_BYTES (128 << 20) /* buffered bytes per row group */
+#define HY_PQW_ROW_GROUP_BYTES (128 << 20) /* encoded bytes held per row group */
 #define HY_PQW_PAGE_BYTES      (1 << 20)   /* uncompressed data page target */
 #define HY_PQW_PAGE_ROWS       20000       /* rows per data page at most */
 #define HY_PQW_DICT_LIMIT      (1 << 20)   /* PLAIN bytes of one dictionary */
@@ -83,7 +85,7 @@ struct hy_pq_writer_options {
 	int codec;               /* enum hy_pq_codec; SNAPPY */
 	int level;               /* codec level, 0 = the codec's default */
 	int64_t row_group_rows;  /* HY_PQW_ROW_GROUP_ROWS */
-	int64_t row_group_bytes; /* HY_PQW_ROW_GROUP_BYTES (estimated in-memory bytes) */
+	int64_t row_group_bytes; /* HY_PQW_ROW_GROUP_BYTES: encoded pages + dictionaries held */
 	int64_t page_bytes;      /* HY_PQW_PAGE_BYTES (PLAIN size estimate) */
 	int32_t page_rows;       /* HY_PQW_PAGE_ROWS */
 	int64_t dict_limit;      /* HY_PQW_DICT_LIMIT; 0 = no dictionary encoding */
@@ -93,7 +95,7 @@ struct hy_pq_writer_options {
 	int timestamp_unit;
 	bool page_index;      /* ColumnIndex + OffsetIndex; true */
 	bool page_crc;        /* CRC-32 in page headers; false */
-	struct hy_pool *pool; /* encode the columns of a row group on it; NULL = caller's thread */
+	struct hy_pool *pool; /* encode each write's columns on it; NULL = caller's thread */
 	hy_pq_warn_fn warn;   /* NULL = warnings dropped */
 	void *warn_ctx;
 };
@@ -120,10 +122,15 @@ int hy_pq_writer_open(struct hy_pq_writer **out, struct hy_schema *schema,
 		      const struct hy_pq_writer_options *opts, struct hy_pq_sink *sink,
 		      struct hy_error *err) HY_WUR;
 
-/* Buffers the batch's rows (zero-copy slices; the batch may be released at
- * once) and writes a row group whenever row_group_rows or row_group_bytes is
- * reached. The batch's schema must equal the writer's (HY_EINVAL). After any
- * failure the writer only accepts close (HY_ESTATE). */
+/* Encodes the batch's rows into pages at once (in steps of at most 131,072
+ * rows; the batch may be released as soon as this returns: the open page
+ * copies the strings it still needs, dictionary-form columns keep a
+ * reference to their dictionary) and writes a row group whenever
+ * row_group_rows rows or row_group_bytes of encoded bytes are reached. String
+ * and binary columns may come in dictionary form (hygge/batch.h); each input
+ * dictionary is mapped to the chunk dictionary once per entry. The batch's
+ * schema must equal the writer's (HY_EINVAL). After any failure the writer
+ * only accepts close (HY_ESTATE). */
 int hy_pq_writer_write(struct hy_pq_writer *w, struct hy_batch *batch, struct hy_error *err) HY_WUR;
 
 /* Writes the last row group, the page indexes and the footer, then commits

@@ -1003,18 +1003,26 @@ static void test_row_groups_and_slices(void **state)
 	rb_check_batch(out.buf.data, out.buf.len, all, HY_UNIT_MICRO);
 	hy_batch_unref(all);
 
-	/* the byte cap closes row groups too */
+	/* the cap on encoded bytes closes row groups too (checked after each
+	 * write): 10 writes of 250 rows */
 	o.row_group_rows = HY_PQW_ROW_GROUP_ROWS;
-	o.row_group_bytes = 50000;
+	o.row_group_bytes = 60000;
 	out_free(&out);
 	out_init(&out);
-	write_batches(&out, schema, &o, &b, 1);
-	md = parse(&out);
-	assert_true(md->num_row_groups > 1);
-	hy_pq_metadata_destroy(md);
-	out_free(&out);
 	for (size_t i = 0; i < 3; i++)
 		hy_batch_unref(parts[i]);
+	struct hy_batch *tenth[10];
+	for (size_t i = 0; i < 10; i++)
+		assert_int_equal(hy_batch_slice(b, (int64_t)i * 250, 250, &tenth[i], &err), 0);
+	write_batches(&out, schema, &o, tenth, 10);
+	md = parse(&out);
+	assert_true(md->num_row_groups > 1);
+	assert_true(md->num_row_groups < 10);
+	hy_pq_metadata_destroy(md);
+	rb_check_batch(out.buf.data, out.buf.len, b, HY_UNIT_MICRO);
+	out_free(&out);
+	for (size_t i = 0; i < 10; i++)
+		hy_batch_unref(tenth[i]);
 	hy_batch_unref(b);
 	hy_schema_unref(schema);
 }

@@ -320,18 +320,32 @@ static int put_bit_packed(const uint32_t *values, size_t n, unsigned width, stru
 			  struct hy_error *err)
 {
 	size_t groups = (n + 7) / 8, bytes = groups * width;
-	uint64_t tmp[8];
+	uint64_t acc = 0;
+	unsigned bits = 0;
+	uint8_t *o;
 
 	HY_TRY(hy__pq_uleb_write(out, (uint64_t)groups << 1 | 1, err));
 	HY_TRY(hy_buf_reserve(out, bytes, err));
-	memset(out->data + out->len, 0, bytes);
-	for (size_t g = 0; g < groups; g++) {
-		size_t k = n - g * 8 < 8 ? n - g * 8 : 8;
-
-		memset(tmp, 0, sizeof(tmp));
-		for (size_t i = 0; i < k; i++)
-			tmp[i] = values[g * 8 + i];
-		hy__pq_pack64(tmp, width, 8, out->data + out->len + g * width);
+	o = out->data + out->len;
+	/* LSB-first into a bit accumulator, a 32-bit word out whenever one is
+	 * full (width <= 32, so acc never holds more than 63 bits); the last
+	 * group is padded with zero values */
+	for (size_t i = 0; i < groups * 8; i++) {
+		acc |= (uint64_t)(i < n ? values[i] : 0) << bits;
+		bits += width;
+		if (bits >= 32) {
+			o[0] = (uint8_t)acc;
+			o[1] = (uint8_t)(acc >> 8);
+			o[2] = (uint8_t)(acc >> 16);
+			o[3] = (uint8_t)(acc >> 24);
+			o += 4;
+			acc >>= 32;
+			bits -= 32;
+		}
+	}
+	for (; bits > 0; bits = bits > 8 ? bits - 8 : 0) {
+		*o++ = (uint8_t)acc;
+		acc >>= 8;
 	}
 	out->len += bytes;
 	out->data[out->len] = 0;

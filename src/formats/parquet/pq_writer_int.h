@@ -72,6 +72,7 @@ struct hy__pqw_stats {
 struct hy__pqw_page {
 	int64_t offset; /* relative to the chunk start until the chunk is placed */
 	int32_t size;   /* header + body */
+	size_t at;      /* where header + body start in the chunk's data_pages */
 	int64_t first_row;
 	int64_t null_count, nan_count;
 	bool null_page, all_nan;
@@ -79,17 +80,41 @@ struct hy__pqw_page {
 	uint32_t min_len, max_len;
 };
 
-/* One column chunk of a row group, encoded by one task. */
+/* Values of the open page that came from one dictionary-form input column:
+ * from value `first` on (until the next run), string views point into
+ * `dict` (a reference) and c->srcidx holds their input indices. `dict` is
+ * NULL for a run of plain input. */
+struct hy__pqw_run {
+	size_t first;
+	struct hy_column *dict;
+};
+
+/* One column chunk of the row group being built. The encoder state lives
+ * across writes: batches are fed as they arrive (hy__pqw_chunk_feed, one
+ * task per column), pages are encoded and compressed as they fill, and only
+ * encoded pages plus the open page's gathered values are kept until the row
+ * group is closed (hy__pqw_chunk_end) and placed. */
 struct hy__pqw_chunk {
 	const struct hy__pqw_leaf *leaf;
-	/* the rows: column slices of the buffered batches */
-	struct hy_column **segs;
-	size_t nsegs;
-	int64_t nrows;
 	const struct hy_pq_writer_options *opts;
+	struct hy_column *feed; /* the column a feed task encodes (borrowed) */
+	size_t col;             /* position in the writer (spare buffer matching) */
+	bool started;           /* the row group's chunk state is initialised */
+
+	/* the open page */
+	int64_t nrows;      /* rows fed into the chunk so far */
+	int64_t page_first; /* chunk row of the open page's first row */
+	int64_t page_rows, page_est;
+	struct hy__pqw_stats page;      /* counts only (null, nan, values) */
+	uint8_t ext_min[8], ext_max[8]; /* the open page's numeric extremes */
+	struct hy_buf stash;            /* owned copies of the open page's plain-input strings */
+	size_t stashed;                 /* views [0, stashed) point into stash or a run's dict */
+	struct hy__pqw_run *runs;
+	size_t nruns, cap_runs;
 
 	/* output */
-	struct hy_buf bytes;        /* the dictionary page (empty without one) */
+	struct hy_buf bytes;        /* the dictionary page from dict_at (empty without one) */
+	size_t dict_at;             /* start of the page in `bytes` */
 	int64_t dict_page_len;      /* 0 without a dictionary page */
 	int64_t total_uncompressed; /* headers included */
 	int64_t num_values;
@@ -100,21 +125,35 @@ struct hy__pqw_chunk {
 	bool raw_has;
 	struct hy__pqw_page *pages;
 	size_t npages, cap_pages;
-	int64_t truncated; /* timestamp/time values that lost digits */
+	int64_t data_bytes; /* compressed bytes of the data pages (sum of sizes) */
+	int64_t truncated;  /* timestamp/time values that lost digits */
 
 	/* scratch, reused across pages and row groups */
-	struct hy_buf data_pages; /* the data pages, written after `bytes` */
-	struct hy_buf levels, values, views, plain, body, comp, header, idx;
+	struct hy_buf data_pages; /* the data pages (with gaps), written after `bytes` */
+	struct hy_buf levels, values, views, srcidx, plain, body, header, idx;
 	struct hy_buf dict_vals, dict_offs, dict_slots;
 	size_t dict_count, dict_bytes, dict_slot_mask;
 	bool dict_on, dict_dropped;
+	/* dictionary-form input: chunk dictionary index of each entry of
+	 * `remap_dict` (UINT32_MAX = not looked up yet), while the chunk
+	 * dictionary lives */
+	struct hy_column *remap_dict; /* a reference */
+	struct hy_buf remap;
 };
 
+/* `col` is the column's position: spare buffers parked by the same position
+ * of an earlier writer are preferred (a store writes files of one schema). */
 void hy__pqw_chunk_init(struct hy__pqw_chunk *c, const struct hy__pqw_leaf *leaf,
-			const struct hy_pq_writer_options *opts);
+			const struct hy_pq_writer_options *opts, size_t col);
 void hy__pqw_chunk_reset(struct hy__pqw_chunk *c);
-/* Encodes c->segs into c->bytes + c->data_pages and the page list. */
-int hy__pqw_chunk_encode(struct hy__pqw_chunk *c, struct hy_error *err) HY_WUR;
+/* Appends the rows of c->feed to the chunk, encoding every page that fills. */
+int hy__pqw_chunk_feed(struct hy__pqw_chunk *c, struct hy_error *err) HY_WUR;
+/* Closes the chunk: the last page, the dictionary page, the statistics. */
+int hy__pqw_chunk_end(struct hy__pqw_chunk *c, struct hy_error *err) HY_WUR;
+/* Encoded bytes the chunk holds (data pages and dictionary so far). */
+int64_t hy__pqw_chunk_held(const struct hy__pqw_chunk *c);
+/* Makes the chunk ready for the next row group (keeps the scratch). */
+void hy__pqw_chunk_clear(struct hy__pqw_chunk *c);
 
 void hy__pqw_stats_init(struct hy__pqw_stats *s);
 void hy__pqw_stats_reset(struct hy__pqw_stats *s);
