@@ -53,6 +53,11 @@ struct hy_pq_sink {
 	void (*abort)(struct hy_pq_sink *s);
 	void *ctx;
 
+	/* File sink: commit only starts the writeback (sync_file_range) instead of
+	 * waiting for it in fsync; whoever relies on the file's durability fsyncs
+	 * it later (the local store does, for every staged file, at publish, by
+	 * which time the writeback is mostly done). Set after open. */
+	bool defer_sync;
 	int fd;             /* fd and file sinks */
 	bool own_fd;        /* file sink: close fd in hy_pq_sink_close */
 	char *name;         /* for messages: path or "fd N"; owned */
@@ -69,9 +74,9 @@ void hy_pq_sink_init_memory(struct hy_pq_sink *s, struct hy_buf *buf);
  * errors name `name`, e.g. "No space left on device"). The caller keeps the
  * fd; commit and abort do nothing. `name` may be NULL ("fd N"). */
 int hy_pq_sink_init_fd(struct hy_pq_sink *s, int fd, const char *name, struct hy_error *err) HY_WUR;
-/* Creates "<path>.hygge-tmp-<pid>" (mode 0644); commit fsyncs and renames it
- * to `path`, abort (and close before commit) unlinks it: a reader never sees
- * a half-written file under `path`. */
+/* Creates "<path>.hygge-tmp-<pid>" (mode 0644); commit fsyncs (see
+ * defer_sync) and renames it to `path`, abort (and close before commit) unlinks it: a reader never
+ * sees a half-written file under `path`. */
 int hy_pq_sink_open_file(struct hy_pq_sink *s, const char *path, struct hy_error *err) HY_WUR;
 /* Releases what the sink holds; an uncommitted file sink is aborted. Accepts
  * a zeroed sink. */

@@ -126,6 +126,7 @@ static int open_parquet(struct hy__local_file *f, const struct hy_local_write_op
 	po.warn_ctx = (void *)o->flow;
 	HY_TRY(hy_pq_sink_open_file(&f->sink, f->path, err));
 	f->sink_open = true;
+	f->sink.defer_sync = true; /* publish fsyncs every staged file */
 	return hy_pq_writer_open(&f->pq, schema, &po, &f->sink, err);
 }
 

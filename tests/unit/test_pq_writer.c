@@ -1345,6 +1345,21 @@ static void test_sink_file(void **state)
 	hy_pq_metadata_destroy(md);
 	unlink(path);
 
+	/* defer_sync: the same file under the same name, only the fsync is left
+	 * to the caller */
+	assert_int_equal(hy_pq_sink_open_file(&sink, path, &err), 0);
+	sink.defer_sync = true;
+	assert_int_equal(hy_pq_writer_open(&w, schema, &o, &sink, &err), 0);
+	assert_int_equal(hy_pq_writer_write(w, b, &err), 0);
+	assert_int_equal(hy_pq_writer_finish(w, &err), 0);
+	hy_pq_writer_close(w);
+	hy_pq_sink_close(&sink);
+	assert_int_not_equal(stat(tmp, &st), 0);
+	assert_int_equal(hy_pq_metadata_read_file(path, &md, &err), 0);
+	assert_int_equal(md->row_count, 100);
+	hy_pq_metadata_destroy(md);
+	unlink(path);
+
 	/* a directory that does not exist */
 	snprintf(path, sizeof(path), "%s/no/such.parquet", dir);
 	hy_error_init(&err);

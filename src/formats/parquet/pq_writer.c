@@ -213,7 +213,9 @@ int hy_pq_sink_init_fd(struct hy_pq_sink *s, int fd, const char *name, struct hy
 
 static int file_commit(struct hy_pq_sink *s, struct hy_error *err)
 {
-	if (fsync(s->fd) != 0)
+	if (s->defer_sync)
+		(void)sync_file_range(s->fd, 0, 0, SYNC_FILE_RANGE_WRITE); /* a hint: may fail */
+	else if (fsync(s->fd) != 0)
 		return hy_error_set_errno(err, HY_EIO, errno, "cannot write to %s", s->path);
 	if (close(s->fd) != 0) {
 		s->fd = -1;
