@@ -418,6 +418,11 @@ struct hy_pq_reader_options {
 	 * every batch of the chunk shares); a chunk that falls back to PLAIN
 	 * mid-way comes out plain. false: every column plain. */
 	bool keep_dictionary;
+	/* With a pool the reader decodes the next row group while the current
+	 * one's batches are consumed (one more decoded row group in memory).
+	 * true turns that off: for a caller whose consumer is the slower side
+	 * (hygge go into a parquet store) it only costs memory. */
+	bool no_prefetch;
 	struct hy_pool
 		*pool; /* decode the column chunks of a row group in parallel; NULL = serial */
 };

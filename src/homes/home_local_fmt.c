@@ -144,8 +144,10 @@ int hy__local_pq_open(struct hy_pq_reader **out, const char *path, int64_t batch
 	 * the indices. Every consumer of batches reads them (through
 	 * hy_column_get_bytes, hy_builder_append_column or the dictionary
 	 * itself); tests/unit/dict_fixture.h feeds each one such batches. */
-	struct hy_pq_reader_options o = {
-		.max_batch_rows = batch_size, .pool = pool, .keep_dictionary = true};
+	struct hy_pq_reader_options o = {.max_batch_rows = batch_size,
+					 .pool = pool,
+					 .keep_dictionary = true,
+					 .no_prefetch = true};
 
 	return hy_pq_reader_open_file(out, path, &o, err);
 }

@@ -578,12 +578,13 @@ static void test_dictionary_output_fallback(void **state)
 		assert_int_equal(hy_pq_reader_metadata(r)->num_row_groups, 2);
 	}
 	/* serially, then on a pool (the second row group decoded while the
-	 * first one's batches are read) */
+	 * first one's batches are read), then on the pool without prefetch */
 	assert_int_equal(hy_pool_create(&pool, 2, "pqtest", &err), 0);
-	for (int pass = 0; pass < 2; pass++, row = 0) {
-		if (pass == 1) {
+	for (int pass = 0; pass < 3; pass++, row = 0) {
+		if (pass >= 1) {
 			hy_pq_reader_close(r);
 			ro.pool = pool;
+			ro.no_prefetch = pass == 2;
 			assert_int_equal(hy_pq_reader_open(&r, &src, &ro, &err), 0);
 		}
 		for (;;) {

@@ -75,6 +75,7 @@ struct hy_pq_reader {
 	int cur;
 	size_t ncols;
 	bool pending; /* a prefetch is in flight in slots[1 - cur] */
+	bool no_prefetch;
 	size_t pending_rg;
 	int pending_rc; /* a failure to submit it */
 	struct hy_pool_group group;
@@ -989,7 +990,8 @@ static void prefetch(struct hy_pq_reader *r)
 	struct col *cols = r->slots[1 - r->cur];
 	size_t rg;
 
-	if (r->pool == NULL || r->ncols < 2 || cols == NULL || (rg = next_row_group(r)) == SIZE_MAX)
+	if (r->pool == NULL || r->no_prefetch || r->ncols < 2 || cols == NULL ||
+	    (rg = next_row_group(r)) == SIZE_MAX)
 		return;
 	drop_slot(r, cols);
 	memset(&r->pending_err, 0, sizeof(r->pending_err));
@@ -1161,6 +1163,7 @@ static int open_inner(struct hy_pq_reader *r, const struct hy_pq_reader_options 
 	r->verify_crc = opts != NULL && opts->verify_crc;
 	r->keep_dict = opts != NULL && opts->keep_dictionary;
 	r->pool = opts != NULL ? opts->pool : NULL;
+	r->no_prefetch = opts != NULL && opts->no_prefetch;
 	want = md->num_leaves; /* a projection names each leaf at most once */
 	r->cols = r->slots[0] = hy_calloc(want + 1, sizeof(*r->cols));
 	if (r->cols == NULL)
