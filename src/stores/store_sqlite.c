@@ -944,8 +944,10 @@ static bool format_timestamp(struct bind_col *bc, int64_t v, char *p, int *len)
 	*p++ = 'T';
 	p = format_tod(sod, frac, bc->unit, p);
 	if (bc->zoned) { /* the value is UTC; the scratch slot is not a C string */
-		memcpy(p, "+00:00", 6);
-		p += 6;
+		static const char utc[6] = {'+', '0', '0', ':', '0', '0'};
+
+		memcpy(p, utc, sizeof(utc));
+		p += sizeof(utc);
 	}
 	*len = (int)(p - start);
 	return true;
@@ -1092,6 +1094,8 @@ static int bind_value(struct hy_sqlite_sink *s, sqlite3_stmt *st, int p, size_t 
 	int len;
 
 	if (bc->valid != NULL && !((bc->valid[i >> 3] >> (i & 7)) & 1))
+		return sqlite3_bind_null(st, p);
+	if (bc->values == NULL) /* only a null-type column has no values buffer */
 		return sqlite3_bind_null(st, p);
 	switch (bc->kind) {
 	case BK_INT: return sqlite3_bind_int64(st, p, load_int(bc, i));
