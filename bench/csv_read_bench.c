@@ -20,13 +20,9 @@
 #include "hygge/formats.h"
 #include "hygge/pool.h"
 
-static double now(void)
-{
-	struct timespec ts;
+static const char bench_name[] = "bench_csv_read";
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "read_util.h"
 
 static double cpu_seconds(void)
 {
@@ -35,61 +31,6 @@ static double cpu_seconds(void)
 	getrusage(RUSAGE_SELF, &ru);
 	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
 	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
-}
-
-static void die(const char *what, const struct hy_error *err)
-{
-	fprintf(stderr, "bench_csv_read: %s: %s\n", what, err->msg);
-	exit(1);
-}
-
-/* A cheap reduction over every value of the column (nulls' slots included:
- * they hold zeros, and the sum only has to depend on every value). */
-static uint64_t touch(const struct hy_column *col)
-{
-	int64_t off = col->offset, n = col->length;
-	uint64_t sum = (uint64_t)col->null_count;
-
-	switch (col->type.id) {
-	case HY_BOOL: {
-		const uint8_t *bits = col->values->data;
-
-		for (int64_t i = off; i < off + n; i++)
-			sum += (bits[i >> 3] >> (i & 7)) & 1u;
-		break;
-	}
-	case HY_INT32: {
-		const int32_t *v = (const int32_t *)(const void *)col->values->data + off;
-
-		for (int64_t i = 0; i < n; i++)
-			sum += (uint64_t)(int64_t)v[i];
-		break;
-	}
-	case HY_INT64:
-	case HY_FLOAT64:
-	case HY_DECIMAL:
-	case HY_TIMESTAMP: {
-		/* 8-byte values (decimal(18,3) is int64 storage); doubles by bits. */
-		const uint64_t *v = (const uint64_t *)(const void *)col->values->data + off;
-
-		for (int64_t i = 0; i < n; i++)
-			sum += v[i];
-		break;
-	}
-	case HY_STRING: {
-		const int32_t *o = (const int32_t *)(const void *)col->values->data + off;
-		const uint8_t *d = col->data->data;
-
-		for (int64_t i = o[0]; i < o[n]; i++)
-			sum += d[i];
-		sum += (uint64_t)(o[n] - o[0]);
-		break;
-	}
-	default:
-		fprintf(stderr, "bench_csv_read: unexpected column type %d\n", (int)col->type.id);
-		exit(1);
-	}
-	return sum;
 }
 
 int main(int argc, char **argv)

@@ -10,30 +10,31 @@
 
 #include "hygge/alloc.h"
 
-int hy_store_buffer_init(struct hy_store_buffer *buf, int64_t batch_size, hy_store_emit_fn emit,
-			 void *emit_ctx, struct hy_error *err)
+/* Shared by both forms: exactly one of emit / part is set. */
+static int init(struct hy_store_buffer *buf, int64_t batch_size, hy_store_emit_fn emit,
+		hy_store_part_fn part, void *ctx, struct hy_error *err)
 {
 	memset(buf, 0, sizeof(*buf));
-	if (batch_size < 0 || emit == NULL)
+	if (batch_size < 0 || (emit == NULL && part == NULL))
 		return hy_error_set(err, HY_EINVAL, "batch_size must be at least 1 (got %lld)",
 				    (long long)batch_size);
 	buf->batch_size = batch_size == 0 ? HY_STORE_DEFAULT_BATCH_SIZE : batch_size;
 	buf->emit = emit;
-	buf->emit_ctx = emit_ctx;
+	buf->part = part;
+	buf->emit_ctx = ctx;
 	return 0;
+}
+
+int hy_store_buffer_init(struct hy_store_buffer *buf, int64_t batch_size, hy_store_emit_fn emit,
+			 void *emit_ctx, struct hy_error *err)
+{
+	return init(buf, batch_size, emit, NULL, emit_ctx, err);
 }
 
 int hy_store_buffer_init_streaming(struct hy_store_buffer *buf, int64_t batch_size,
 				   hy_store_part_fn part, void *ctx, struct hy_error *err)
 {
-	memset(buf, 0, sizeof(*buf));
-	if (batch_size < 0 || part == NULL)
-		return hy_error_set(err, HY_EINVAL, "batch_size must be at least 1 (got %lld)",
-				    (long long)batch_size);
-	buf->batch_size = batch_size == 0 ? HY_STORE_DEFAULT_BATCH_SIZE : batch_size;
-	buf->part = part;
-	buf->emit_ctx = ctx;
-	return 0;
+	return init(buf, batch_size, NULL, part, ctx, err);
 }
 
 static void drop_parts(struct hy_store_buffer *buf)

@@ -237,4 +237,18 @@ int hy__pq_leaf_map(const struct hy_pq_metadata *md, size_t leaf, struct hy_dtyp
  * against the schema. */
 int hy__pq_schema_build(struct hy_pq_metadata *md, struct hy_error *err) HY_WUR;
 
+/* Between chunks, scratch is kept for the next row group (kept memory is
+ * mapped already; fresh pages cost a fault and a clear each) unless it grew
+ * past what a usual chunk needs: a rare huge page should not pin its memory
+ * for the rest of the file. */
+#define HY__PQ_KEEP_SCRATCH ((size_t)16 << 20)
+
+static inline void hy__pq_trim_scratch(struct hy_buf *b)
+{
+	if (b->cap > HY__PQ_KEEP_SCRATCH)
+		hy_buf_reset(b);
+	else
+		hy_buf_clear(b);
+}
+
 #endif /* HYGGE_PQ_INT_H */

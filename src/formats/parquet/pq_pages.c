@@ -120,27 +120,15 @@ int hy__pq_pages_open(struct hy__pq_pages *pr, const struct hy_pq_source *src,
 	return open_chunk(pr, src, md, row_group, column, err);
 }
 
-/* Scratch bigger than this is given back between chunks rather than kept
- * (a rare huge page should not pin its memory for the rest of the file). */
-#define KEEP_MAX ((size_t)16 << 20)
-
-static void trim(struct hy_buf *b)
-{
-	if (b->cap > KEEP_MAX)
-		hy_buf_reset(b);
-	else
-		hy_buf_clear(b);
-}
-
 int hy__pq_pages_reopen(struct hy__pq_pages *pr, const struct hy_pq_source *src,
 			const struct hy_pq_metadata *md, size_t row_group, size_t column,
 			struct hy_error *err)
 {
-	trim(&pr->header);
-	trim(&pr->raw);
-	trim(&pr->plain);
-	trim(&pr->levels);
-	trim(&pr->tmp);
+	hy__pq_trim_scratch(&pr->header);
+	hy__pq_trim_scratch(&pr->raw);
+	hy__pq_trim_scratch(&pr->plain);
+	hy__pq_trim_scratch(&pr->levels);
+	hy__pq_trim_scratch(&pr->tmp);
 	return open_chunk(pr, src, md, row_group, column, err);
 }
 

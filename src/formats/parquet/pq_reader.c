@@ -119,19 +119,6 @@ static void col_bufs_reset(struct col *c)
 	c->pages_open = false;
 }
 
-/* Between chunks: scratch is kept for the next row group (its memory is
- * mapped already; fresh pages cost a fault and a clear each) unless it grew
- * past what a usual chunk needs. */
-#define KEEP_MAX ((size_t)16 << 20)
-
-static void trim(struct hy_buf *b)
-{
-	if (b->cap > KEEP_MAX)
-		hy_buf_reset(b);
-	else
-		hy_buf_clear(b);
-}
-
 /* `n` bytes of scratch in b (its old contents dropped). */
 static void *scratch(struct hy_buf *b, size_t n, struct hy_error *err, int *rc)
 {
@@ -902,12 +889,12 @@ static int decode_chunk(void *arg, struct hy_error *err)
 	struct col *c = arg;
 	int rc = decode_chunk_inner(c, err);
 
-	trim(&c->dict_vals);
-	trim(&c->dict_data);
-	trim(&c->tmp);
-	trim(&c->tmp_data);
-	trim(&c->doff);
-	trim(&c->idx);
+	hy__pq_trim_scratch(&c->dict_vals);
+	hy__pq_trim_scratch(&c->dict_data);
+	hy__pq_trim_scratch(&c->tmp);
+	hy__pq_trim_scratch(&c->tmp_data);
+	hy__pq_trim_scratch(&c->doff);
+	hy__pq_trim_scratch(&c->idx);
 	if (rc != 0)
 		hy_error_prefix(err, "parquet: row group %zu, column %s", c->rg, c->name);
 	return rc;
