@@ -78,6 +78,9 @@ int hy_time_parse_iso(const char *text, size_t len, struct hy_time_parsed *out,
 int64_t hy_time_now_utc_micros(void);
 /* The local zone's UTC offset in seconds at an instant (TZ rules). */
 int hy_time_local_offset_at(int64_t utc_micros);
+/* A timestamp column's zone as a fixed offset in seconds: "+01:00", "-0530",
+ * "+02" are read; "UTC", "Z" and IANA names give 0 (values are shown in UTC). */
+int hy_time_zone_offset(const char *tz);
 
 /* The {timestamp} placeholder text: "YYYYMMDD_HHMMSS" in local time. */
 int hy_time_format_stamp(int64_t utc_micros, char out[HY_TIME_STAMP_MAX],

@@ -5,6 +5,7 @@
  * zone calls. Only the local-offset and "now" helpers touch the C library. */
 #include "hygge/isotime.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -410,4 +411,22 @@ int hy_duration_words(double seconds, struct hy_buf *out, struct hy_error *err)
 		HY_TRY(hy_buf_appendf(out, err, "%s%s", sep, parts[i]));
 	}
 	return 0;
+}
+
+int hy_time_zone_offset(const char *tz)
+{
+	int sign, h, m = 0;
+	const char *p = tz + 1;
+
+	if ((tz[0] != '+' && tz[0] != '-') || !isdigit((unsigned char)p[0]) ||
+	    !isdigit((unsigned char)p[1]))
+		return 0;
+	sign = tz[0] == '-' ? -1 : 1;
+	h = (p[0] - '0') * 10 + (p[1] - '0');
+	p += 2;
+	if (*p == ':')
+		p++;
+	if (isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[1]))
+		m = (p[0] - '0') * 10 + (p[1] - '0');
+	return sign * (h * 3600 + m * 60);
 }

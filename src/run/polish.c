@@ -6,7 +6,6 @@
  * first time a schema is seen and reused while batches keep that schema. */
 #include "hygge/polish.h"
 
-#include <ctype.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -878,26 +877,6 @@ static int append_float(struct hy_buf *b, double v, bool single, struct hy_error
 	return 0;
 }
 
-/* "UTC", "Z", "+01:00", "-0530": the offset in seconds; other names (IANA
- * zones) are shown in UTC. */
-static int tz_offset(const char *tz)
-{
-	int sign, h, m = 0;
-	const char *p = tz + 1;
-
-	if ((tz[0] != '+' && tz[0] != '-') || !isdigit((unsigned char)p[0]) ||
-	    !isdigit((unsigned char)p[1]))
-		return 0;
-	sign = tz[0] == '-' ? -1 : 1;
-	h = (p[0] - '0') * 10 + (p[1] - '0');
-	p += 2;
-	if (*p == ':')
-		p++;
-	if (isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[1]))
-		m = (p[0] - '0') * 10 + (p[1] - '0');
-	return sign * (h * 3600 + m * 60);
-}
-
 static const int64_t unit_per_sec[] = {1, 1000, 1000000, 1000000000};
 
 /* "YYYY-MM-DD HH:MM:SS" and the fraction digits of the unit (Polars'
@@ -908,7 +887,7 @@ static int append_timestamp(struct hy_buf *b, int64_t v, const struct hy_dtype *
 	static const int digits[] = {0, 3, 6, 9};
 	int64_t per = unit_per_sec[t->unit];
 	int64_t sec = v / per, frac = v % per;
-	int off = t->tz[0] ? tz_offset(t->tz) : 0;
+	int off = t->tz[0] ? hy_time_zone_offset(t->tz) : 0;
 	struct hy_civil c;
 
 	if (frac < 0) {

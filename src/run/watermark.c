@@ -4,7 +4,6 @@
 #include "hygge/watermark.h"
 
 #include <errno.h>
-#include <ctype.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -236,25 +235,6 @@ static int append_i128(struct hy_buf *b, hy_i128 v, struct hy_error *err)
 	return 0;
 }
 
-/* "UTC", "+01:00", "-0530" -> seconds; IANA names are shown in UTC. */
-static int tz_offset(const char *tz)
-{
-	int sign, h, m = 0;
-	const char *p = tz + 1;
-
-	if ((tz[0] != '+' && tz[0] != '-') || !isdigit((unsigned char)p[0]) ||
-	    !isdigit((unsigned char)p[1]))
-		return 0;
-	sign = tz[0] == '-' ? -1 : 1;
-	h = (p[0] - '0') * 10 + (p[1] - '0');
-	p += 2;
-	if (*p == ':')
-		p++;
-	if (isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[1]))
-		m = (p[0] - '0') * 10 + (p[1] - '0');
-	return sign * (h * 3600 + m * 60);
-}
-
 static int render(struct hy_watermark_tracker *t, struct hy_error *err)
 {
 	char buf[HY_TIME_ISO_MAX];
@@ -264,8 +244,8 @@ static int render(struct hy_watermark_tracker *t, struct hy_error *err)
 	switch (t->tag) {
 	case HY_WM_DATETIME:
 		HY_TRY(hy_time_format_iso((int64_t)t->num,
-					  t->tz[0] ? tz_offset(t->tz) : HY_TIME_NO_OFFSET, buf,
-					  err));
+					  t->tz[0] ? hy_time_zone_offset(t->tz) : HY_TIME_NO_OFFSET,
+					  buf, err));
 		return hy_buf_append(&t->text, buf, strlen(buf), err);
 	case HY_WM_DATE:
 		HY_TRY(hy_date_format((int64_t)t->num, buf, err));

@@ -267,6 +267,19 @@ static void test_time_to_civil(void **state)
 	assert_int_equal(c.hour, 12);
 }
 
+/* Fixed offsets are read; zone names mean UTC. */
+static void test_zone_offset(void **state)
+{
+	(void)state;
+	assert_int_equal(hy_time_zone_offset("+01:00"), 3600);
+	assert_int_equal(hy_time_zone_offset("-0530"), -(5 * 3600 + 30 * 60));
+	assert_int_equal(hy_time_zone_offset("+02"), 7200);
+	assert_int_equal(hy_time_zone_offset("UTC"), 0);
+	assert_int_equal(hy_time_zone_offset("Z"), 0);
+	assert_int_equal(hy_time_zone_offset("Europe/Oslo"), 0);
+	assert_int_equal(hy_time_zone_offset("+x"), 0);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_time_to_civil),
 	cmocka_unit_test(test_days_round_trip_all_years),
@@ -277,5 +290,6 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_local_time_and_stamp),
 	cmocka_unit_test(test_duration_words),
 	cmocka_unit_test(test_duration_words_under_alloc_failure),
+	cmocka_unit_test(test_zone_offset),
 };
 HY_TEST_MAIN(tests)
