@@ -25,6 +25,7 @@
 #include "hygge/formats.h"
 #include "hygge/home.h"
 #include "hygge/log.h"
+#include "hygge/parquet.h"
 #include "home_local_int.h"
 #include "homes_int.h"
 
@@ -147,7 +148,7 @@ static void close_reader(struct hy_home *h)
 {
 	hy_csv_reader_close(h->csv);
 	hy_ndjson_reader_close(h->ndjson);
-	hy__local_pq_close(h->pq);
+	hy_pq_reader_close(h->pq);
 	h->csv = NULL;
 	h->ndjson = NULL;
 	h->pq = NULL;
@@ -212,8 +213,6 @@ static int home_open(struct hy_home **out, const void *config,
 	if ((rc = hy__local_read_opts_init(&h->opts, fc->format_options, err)) != 0)
 		goto fail;
 	h->opts.csv.pool = h->pool; /* CSV records are parsed in slices on it */
-	if (h->format == HY_FORMAT_PARQUET && (rc = hy__local_pq_available(err)) != 0)
-		goto fail;
 	if ((rc = list_files(h, err)) != 0)
 		goto fail;
 	if (h->format == HY_FORMAT_CSV && (rc = csv_schema(h, err)) != 0)
@@ -261,7 +260,7 @@ static int read_batch(struct hy_home *h, struct hy_batch **out, struct hy_error 
 		return hy_csv_reader_next_batch(h->csv, h->batch_size, out, err);
 	if (h->ndjson != NULL)
 		return hy_ndjson_reader_next_batch(h->ndjson, h->batch_size, out, err);
-	return hy__local_pq_next(h->pq, out, err);
+	return hy_pq_reader_next_batch(h->pq, out, err);
 }
 
 static int home_next_batch(struct hy_home *h, struct hy_batch **out, struct hy_error *err)

@@ -124,17 +124,7 @@ void hy__local_read_opts_reset(struct hy_local_read_opts *o)
 	memset(o, 0, sizeof(*o));
 }
 
-/* ---- parquet ----
- * The streaming reader (hy_pq_reader_*) declares HY_PQ_DEFAULT_BATCH_ROWS in
- * hygge/parquet.h; until a build has it, format parquet is refused. */
-
-#ifdef HY_PQ_DEFAULT_BATCH_ROWS
-
-int hy__local_pq_available(struct hy_error *err)
-{
-	(void)err;
-	return 0;
-}
+/* ---- parquet ---- */
 
 int hy__local_pq_open(struct hy_pq_reader **out, const char *path, int64_t batch_size,
 		      struct hy_pool *pool, struct hy_error *err)
@@ -151,45 +141,3 @@ int hy__local_pq_open(struct hy_pq_reader **out, const char *path, int64_t batch
 
 	return hy_pq_reader_open_file(out, path, &o, err);
 }
-
-int hy__local_pq_next(struct hy_pq_reader *r, struct hy_batch **out, struct hy_error *err)
-{
-	return hy_pq_reader_next_batch(r, out, err);
-}
-
-void hy__local_pq_close(struct hy_pq_reader *r)
-{
-	hy_pq_reader_close(r);
-}
-
-#else
-
-int hy__local_pq_available(struct hy_error *err)
-{
-	return hy_error_set(err, HY_EUNSUPPORTED,
-			    "format 'parquet' is not available in this build yet");
-}
-
-int hy__local_pq_open(struct hy_pq_reader **out, const char *path, int64_t batch_size,
-		      struct hy_pool *pool, struct hy_error *err)
-{
-	(void)path;
-	(void)batch_size;
-	(void)pool;
-	*out = NULL;
-	return hy__local_pq_available(err);
-}
-
-int hy__local_pq_next(struct hy_pq_reader *r, struct hy_batch **out, struct hy_error *err)
-{
-	(void)r;
-	*out = NULL;
-	return hy__local_pq_available(err);
-}
-
-void hy__local_pq_close(struct hy_pq_reader *r)
-{
-	(void)r;
-}
-
-#endif

@@ -30,15 +30,12 @@ void hy__local_read_opts_reset(struct hy_local_read_opts *o);
 /* "parquet", "csv", "ndjson". */
 const char *hy__local_format_name(int format);
 
-/* The parquet reader: 0 when this build has one, else HY_EUNSUPPORTED
- * "format 'parquet' is not available in this build yet". */
+/* The parquet reader with the local home's options (hy_pq_reader_next_batch
+ * and hy_pq_reader_close do the rest); `pool` (may be NULL) decodes the
+ * column chunks of a row group in parallel. */
 struct hy_pq_reader;
-int hy__local_pq_available(struct hy_error *err) HY_WUR;
 struct hy_pool;
-/* `pool` (may be NULL) decodes the column chunks of a row group in parallel. */
 int hy__local_pq_open(struct hy_pq_reader **out, const char *path, int64_t batch_size,
 		      struct hy_pool *pool, struct hy_error *err) HY_WUR;
-int hy__local_pq_next(struct hy_pq_reader *r, struct hy_batch **out, struct hy_error *err) HY_WUR;
-void hy__local_pq_close(struct hy_pq_reader *r);
 
 #endif /* HYGGE_HOME_LOCAL_INT_H */

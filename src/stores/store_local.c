@@ -901,8 +901,6 @@ static int store_open(struct hy_store **out, const void *config,
 	if ((rc = hy__local_write_opts_init(&s->wopts, fc, s->flow, err)) != 0)
 		goto fail;
 	s->wopts.pool = ctx->pool;
-	if (s->format == HY_FORMAT_PARQUET && (rc = hy__local_pq_writer_available(err)) != 0)
-		goto fail;
 	pattern = fc->file_pattern;
 	if (pattern == NULL || pattern[0] == '\0')
 		pattern = fallback = hy_asprintf("{sequence:020d}.%s", exts[s->format]);

@@ -8,12 +8,7 @@
 #include "hygge/log.h"
 #include "store_local_int.h"
 
-/* The parquet writer (hy_pq_writer_*, hygge/parquet_writer.h): CMake
- * defines HY_HAVE_PQ_WRITER when the tree has it; until then format parquet
- * is refused. */
-#ifdef HY_HAVE_PQ_WRITER
 #include "hygge/parquet_writer.h"
-#endif
 
 static const char *const codecs[] = {"snappy", "gzip", "lz4", "brotli", "zstd", NULL};
 
@@ -42,7 +37,6 @@ static int read_char(const struct hy_cfg_node *map, const char *key, struct hy_c
 static int parse_parquet(struct hy_local_write_opts *o, const struct hy_cfg_node *fo,
 			 struct hy_cfg_path *path, struct hy_error *err)
 {
-#ifdef HY_HAVE_PQ_WRITER
 	const char *key = "compression";
 	int rc = hy_pq_codec_parse(o->compression, &o->pq_codec, &o->pq_level, err);
 
@@ -60,13 +54,6 @@ static int parse_parquet(struct hy_local_write_opts *o, const struct hy_cfg_node
 		return HY_ECONFIG;
 	}
 	return rc;
-#else
-	(void)o;
-	(void)fo;
-	(void)path;
-	(void)err;
-	return 0;
-#endif
 }
 
 int hy__local_write_opts_init(struct hy_local_write_opts *o, const struct hy_file_cfg *fc,
@@ -95,17 +82,9 @@ int hy__local_write_opts_init(struct hy_local_write_opts *o, const struct hy_fil
 	return parse_parquet(o, fo, &path, err);
 }
 
-#ifdef HY_HAVE_PQ_WRITER
-
 static void pq_warn(void *ctx, const char *message)
 {
 	hy_log_warn(ctx, "%s", message);
-}
-
-int hy__local_pq_writer_available(struct hy_error *err)
-{
-	(void)err;
-	return 0;
 }
 
 /* A parquet file: the writer's file sink writes <path>.hygge-tmp-<pid> and
@@ -129,25 +108,6 @@ static int open_parquet(struct hy__local_file *f, const struct hy_local_write_op
 	f->sink.defer_sync = true; /* publish fsyncs every staged file */
 	return hy_pq_writer_open(&f->pq, schema, &po, &f->sink, err);
 }
-
-#else
-
-int hy__local_pq_writer_available(struct hy_error *err)
-{
-	return hy_error_set(err, HY_EUNSUPPORTED,
-			    "format 'parquet' is not available in this build yet");
-}
-
-static int open_parquet(struct hy__local_file *f, const struct hy_local_write_opts *o,
-			struct hy_schema *schema, struct hy_error *err)
-{
-	(void)f;
-	(void)o;
-	(void)schema;
-	return hy__local_pq_writer_available(err);
-}
-
-#endif
 
 int hy__local_file_open(struct hy__local_file **out, const char *path, int format,
 			const struct hy_local_write_opts *o, struct hy_schema *schema,
@@ -180,11 +140,7 @@ int hy__local_file_write(struct hy__local_file *f, struct hy_batch *batch, struc
 	switch (f->format) {
 	case HY_FORMAT_CSV: return hy_csv_writer_write(f->csv, batch, err);
 	case HY_FORMAT_NDJSON: return hy_ndjson_writer_write(f->ndjson, batch, err);
-#ifdef HY_HAVE_PQ_WRITER
 	default: return hy_pq_writer_write(f->pq, batch, err);
-#else
-	default: return hy__local_pq_writer_available(err);
-#endif
 	}
 }
 
@@ -195,11 +151,7 @@ int hy__local_file_finish(struct hy__local_file *f, struct hy_error *err)
 	switch (f->format) {
 	case HY_FORMAT_CSV: rc = hy_csv_writer_finish(f->csv, err); break;
 	case HY_FORMAT_NDJSON: rc = hy_ndjson_writer_finish(f->ndjson, err); break;
-#ifdef HY_HAVE_PQ_WRITER
 	default: rc = hy_pq_writer_finish(f->pq, err); break;
-#else
-	default: rc = hy__local_pq_writer_available(err); break;
-#endif
 	}
 	if (rc == 0)
 		f->finished = true;
@@ -212,11 +164,9 @@ void hy__local_file_close(struct hy__local_file *f)
 		return;
 	hy_csv_writer_close(f->csv);
 	hy_ndjson_writer_close(f->ndjson);
-#ifdef HY_HAVE_PQ_WRITER
 	hy_pq_writer_close(f->pq); /* unfinished: aborts the sink (temporary file unlinked) */
 	if (f->sink_open)
 		hy_pq_sink_close(&f->sink);
-#endif
 	if (!f->finished && f->format != HY_FORMAT_PARQUET)
 		(void)unlink(f->path);
 	hy_free(f->path);

@@ -53,8 +53,4 @@ int hy__local_file_write(struct hy__local_file *f, struct hy_batch *batch,
 int hy__local_file_finish(struct hy__local_file *f, struct hy_error *err) HY_WUR;
 void hy__local_file_close(struct hy__local_file *f);
 
-/* 0 when this build writes parquet, else HY_EUNSUPPORTED
- * "format 'parquet' is not available in this build yet". */
-int hy__local_pq_writer_available(struct hy_error *err) HY_WUR;
-
 #endif /* HYGGE_STORE_LOCAL_INT_H */
