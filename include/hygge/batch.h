@@ -54,6 +54,12 @@ struct hy_rcbuf *hy_rcbuf_create(int64_t size);
  * last one. Such bytes have malloc's alignment (16), not 64. NULL when out of
  * memory, and `data` is freed then. */
 struct hy_rcbuf *hy_rcbuf_adopt(void *data, int64_t size);
+/* Wraps bytes someone else owns (an imported Arrow array, a reader's
+ * recycled block) with one reference; `release(buf)` is called with the last
+ * one and must free or take back `data` and `owner` (not the struct). NULL
+ * when out of memory, and `release` is not called then. */
+struct hy_rcbuf *hy_rcbuf_wrap(uint8_t *data, int64_t size, void (*release)(struct hy_rcbuf *),
+			       void *owner);
 struct hy_rcbuf *hy_rcbuf_ref(struct hy_rcbuf *buf);
 void hy_rcbuf_unref(struct hy_rcbuf *buf);
 

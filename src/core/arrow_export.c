@@ -334,7 +334,7 @@ static void foreign_release(struct hy_rcbuf *buf)
 
 static struct hy_rcbuf *wrap_foreign(struct import_holder *h, const void *data, int64_t size)
 {
-	struct hy_rcbuf *buf = hy__rcbuf_wrap((uint8_t *)data, size, foreign_release, h);
+	struct hy_rcbuf *buf = hy_rcbuf_wrap((uint8_t *)data, size, foreign_release, h);
 
 	if (buf != NULL)
 		atomic_fetch_add_explicit(&h->refs, 1, memory_order_relaxed);

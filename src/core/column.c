@@ -55,8 +55,8 @@ int64_t hy__bitmap_count_set(const uint8_t *bits, int64_t off, int64_t n)
 
 /* ---- refcounted buffers ---- */
 
-struct hy_rcbuf *hy__rcbuf_wrap(uint8_t *data, int64_t size, void (*release)(struct hy_rcbuf *),
-				void *owner)
+struct hy_rcbuf *hy_rcbuf_wrap(uint8_t *data, int64_t size, void (*release)(struct hy_rcbuf *),
+			       void *owner)
 {
 	struct hy_rcbuf *buf = hy_malloc(sizeof(*buf));
 
@@ -83,7 +83,7 @@ struct hy_rcbuf *hy_rcbuf_create(int64_t size)
 	/* The whole block hy_aligned_alloc rounded up to: padding is zero (as
 	 * Arrow recommends), and a 0-byte buffer still reads as offsets [0]. */
 	memset(data, 0, size == 0 ? 64 : ((size_t)size + 63) & ~(size_t)63);
-	buf = hy__rcbuf_wrap(data, size, NULL, NULL);
+	buf = hy_rcbuf_wrap(data, size, NULL, NULL);
 	if (buf == NULL)
 		hy_free(data);
 	return buf;
@@ -91,7 +91,7 @@ struct hy_rcbuf *hy_rcbuf_create(int64_t size)
 
 struct hy_rcbuf *hy_rcbuf_adopt(void *data, int64_t size)
 {
-	struct hy_rcbuf *buf = hy__rcbuf_wrap(data, size < 0 ? 0 : size, NULL, NULL);
+	struct hy_rcbuf *buf = hy_rcbuf_wrap(data, size < 0 ? 0 : size, NULL, NULL);
 
 	if (buf == NULL)
 		hy_free(data);

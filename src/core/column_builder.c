@@ -504,7 +504,7 @@ int hy_builder_finish(struct hy_builder *b, struct hy_column **out, struct hy_er
 		nhdr = 1 + (var ? 1 : 0) + (validity ? 1 : 0);
 	}
 	for (int i = 0; i < nhdr; i++) {
-		hdr[i] = hy__rcbuf_wrap(NULL, 0, NULL, NULL);
+		hdr[i] = hy_rcbuf_wrap(NULL, 0, NULL, NULL);
 		if (hdr[i] == NULL) {
 			rc = hy_error_set(err, HY_ENOMEM, "out of memory finishing a column");
 			goto out;

@@ -27,11 +27,6 @@ void hy__bitmap_copy(uint8_t *dst, int64_t dst_off, const uint8_t *src, int64_t 
 /* Set bits in [off, off+n). */
 int64_t hy__bitmap_count_set(const uint8_t *bits, int64_t off, int64_t n);
 
-/* Wraps foreign bytes; `release` is called with the last reference. NULL
- * when out of memory (release is then not called). */
-struct hy_rcbuf *hy__rcbuf_wrap(uint8_t *data, int64_t size, void (*release)(struct hy_rcbuf *),
-				void *owner);
-
 /* A column struct that takes over the caller's references to the buffers and
  * dictionary passed in, even on failure (they are dropped then). null_count
  * < 0 means "count it from the validity bitmap". */

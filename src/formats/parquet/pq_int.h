@@ -251,4 +251,32 @@ static inline void hy__pq_trim_scratch(struct hy_buf *b)
 		hy_buf_clear(b);
 }
 
+/* ---- recycled column buffers (pq_recycle.c) ----
+ *
+ * A reader lends the blocks behind its decoded columns to batches and takes
+ * them back when the last batch drops them (on any thread), so a long read
+ * reuses a fixed set of blocks instead of churning malloc across threads.
+ * Blocks under 64 KiB are plain malloc. */
+struct hy__pq_recycler;
+struct hy_rcbuf;
+
+/* What a reader's recycler keeps parked at most. Blocks are only allocated
+ * when none fits, so the set in circulation is the most the pipeline held at
+ * once; this bounds the misfits left over (a smaller last row group). */
+#define HY__PQ_RECYCLE_MAX ((size_t)64 << 20)
+
+/* Keeps at most `max_parked` bytes of returned blocks; NULL when out of
+ * memory. The functions below also take NULL: plain malloc'd buffers. */
+struct hy__pq_recycler *hy__pq_recycler_create(size_t max_parked);
+/* The reader's end: parked blocks are freed, and so are blocks that batches
+ * still hold when they are dropped later. */
+void hy__pq_recycler_close(struct hy__pq_recycler *rc);
+/* Puts a parked block of at least `want` bytes (and not far more) into the
+ * empty buffer b; leaves b empty when none fits. */
+void hy__pq_recycler_take(struct hy__pq_recycler *rc, struct hy_buf *b, size_t want);
+/* The first `len` bytes of b as a refcounted buffer whose block comes back
+ * here with its last reference; b is left empty. NULL when out of memory
+ * (b then keeps its bytes). */
+struct hy_rcbuf *hy__pq_recycler_adopt(struct hy__pq_recycler *rc, struct hy_buf *b, size_t len);
+
 #endif /* HYGGE_PQ_INT_H */

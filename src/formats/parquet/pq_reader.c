@@ -52,6 +52,9 @@ struct col {
 	size_t dict_n;
 	struct hy_buf dict_vals, dict_data; /* the dictionary in the storage form */
 	struct hy_buf tmp, tmp_data, doff, idx;
+	/* block sizes the last row group's output needed: what to ask the
+	 * recycler for before decoding the next one */
+	size_t data_hint, dict_vals_hint, dict_data_hint;
 	/* the chunk's pages; its scratch is kept from row group to row group */
 	struct hy__pq_pages pages;
 	bool pages_open;
@@ -84,6 +87,7 @@ struct hy_pq_reader {
 	bool verify_crc;
 	bool keep_dict;
 	struct hy_pool *pool;
+	struct hy__pq_recycler *recycler;
 	size_t next_rg;
 	int64_t rg_rows, rg_pos;
 };
@@ -720,17 +724,11 @@ static int data_page(struct col *c, const struct hy__pq_page *pg, int64_t expect
 	return 0;
 }
 
-static struct hy_rcbuf *adopt(struct hy_buf *b, size_t len)
+/* The first len bytes of b as the output buffer (b is left empty); its
+ * block comes back to the reader's recycler when batches are done with it. */
+static struct hy_rcbuf *adopt(const struct col *c, struct hy_buf *b, size_t len)
 {
-	size_t l;
-	uint8_t *p;
-
-	if (b->data == NULL || len == 0) {
-		hy_buf_clear(b);
-		return hy_rcbuf_create(0);
-	}
-	p = hy_buf_detach(b, &l);
-	return hy_rcbuf_adopt(p, (int64_t)len);
+	return hy__pq_recycler_adopt(c->r->recycler, b, len);
 }
 
 /* Dictionary output: int32 indices over a dictionary column that every
@@ -748,10 +746,12 @@ static int finish_dict(struct col *c, struct hy_rcbuf *validity, struct hy_error
 	} else {
 		size_t dlen = c->dict_data.len;
 
-		dv = adopt(&c->dict_vals, (c->dict_n + 1) * 4);
-		dd = adopt(&c->dict_data, dlen);
+		c->dict_vals_hint = c->dict_vals.cap;
+		c->dict_data_hint = c->dict_data.cap;
+		dv = adopt(c, &c->dict_vals, (c->dict_n + 1) * 4);
+		dd = adopt(c, &c->dict_data, dlen);
 	}
-	values = adopt(&c->vals, (size_t)c->rows * 4);
+	values = adopt(c, &c->vals, (size_t)c->rows * 4);
 	if (dv == NULL || dd == NULL || values == NULL) {
 		hy_rcbuf_unref(validity);
 		hy_rcbuf_unref(dv);
@@ -781,7 +781,7 @@ static int finish(struct col *c, struct hy_error *err)
 	if (c->conv == HY__PQ_CV_NULL)
 		return hy_column_create(&c->type, rows, -1, NULL, NULL, NULL, &c->result, err);
 	if (c->nulls > 0) {
-		validity = adopt(&c->valid, (size_t)(rows + 7) / 8);
+		validity = adopt(c, &c->valid, (size_t)(rows + 7) / 8);
 		if (validity == NULL)
 			goto nomem;
 	}
@@ -799,14 +799,15 @@ static int finish(struct col *c, struct hy_error *err)
 
 		if (c->vals.len < 4)
 			HY_TRY(grow_to(&c->vals, 4, err));
-		values = adopt(&c->vals, (size_t)(rows + 1) * 4);
+		values = adopt(c, &c->vals, (size_t)(rows + 1) * 4);
 		if (values == NULL)
 			goto nomem;
-		data = adopt(&c->data, dlen);
+		c->data_hint = c->data.cap;
+		data = adopt(c, &c->data, dlen);
 		if (data == NULL)
 			goto nomem;
 	} else {
-		values = adopt(&c->vals, (size_t)rows * c->ow);
+		values = adopt(c, &c->vals, (size_t)rows * c->ow);
 		if (values == NULL)
 			goto nomem;
 	}
@@ -847,10 +848,19 @@ static int decode_chunk_inner(struct col *c, struct hy_error *err)
 					    ? m->total_uncompressed_size * 8 + 1024
 					    : 1024;
 		size_t rows = (size_t)(expected < plausible ? expected : plausible);
+		size_t vbytes = (rows + 1) * (c->var ? 4 : (c->ow > c->pw ? c->ow : c->pw));
 
-		HY_TRY(hy_buf_reserve(&c->vals,
-				      (rows + 1) * (c->var ? 4 : (c->ow > c->pw ? c->ow : c->pw)),
-				      err));
+		/* the blocks the last batches gave back, when the buffers were
+		 * handed out with the last row group */
+		hy__pq_recycler_take(r->recycler, &c->vals, vbytes);
+		/* the hints are 0 unless the last row group handed such a
+		 * buffer out (a string chunk can switch from dictionary to
+		 * plain pages, so dict_mode does not tell yet) */
+		hy__pq_recycler_take(r->recycler, &c->data, c->data_hint);
+		hy__pq_recycler_take(r->recycler, &c->dict_vals, c->dict_vals_hint);
+		hy__pq_recycler_take(r->recycler, &c->dict_data, c->dict_data_hint);
+		c->data_hint = c->dict_vals_hint = c->dict_data_hint = 0;
+		HY_TRY(hy_buf_reserve(&c->vals, vbytes, err));
 		HY_TRY(hy_buf_reserve(&c->valid, rows / 8 + 1, err));
 	}
 	if (c->var && !c->dict_mode)
@@ -1151,6 +1161,8 @@ static int open_inner(struct hy_pq_reader *r, const struct hy_pq_reader_options 
 	r->keep_dict = opts != NULL && opts->keep_dictionary;
 	r->pool = opts != NULL ? opts->pool : NULL;
 	r->no_prefetch = opts != NULL && opts->no_prefetch;
+	if ((r->recycler = hy__pq_recycler_create(HY__PQ_RECYCLE_MAX)) == NULL)
+		return hy_error_set(err, HY_ENOMEM, "out of memory for the reader");
 	want = md->num_leaves; /* a projection names each leaf at most once */
 	r->cols = r->slots[0] = hy_calloc(want + 1, sizeof(*r->cols));
 	if (r->cols == NULL)
@@ -1266,6 +1278,7 @@ void hy_pq_reader_close(struct hy_pq_reader *r)
 			col_bufs_reset(&r->slots[k][i]);
 		hy_free(r->slots[k]);
 	}
+	hy__pq_recycler_close(r->recycler);
 	hy_schema_unref(r->schema);
 	hy_pq_metadata_destroy(r->md);
 	if (r->owns_src)
