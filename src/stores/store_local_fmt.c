@@ -68,6 +68,8 @@ int hy__local_write_opts_init(struct hy_local_write_opts *o, const struct hy_fil
 	o->flow = flow;
 	o->compression =
 		fc->compression >= 0 && fc->compression < 5 ? codecs[fc->compression] : "snappy";
+	o->pq_row_group_rows = HY_PQW_ROW_GROUP_ROWS;
+	o->pq_row_group_bytes = HY_LOCAL_ROW_GROUP_BYTES;
 	hy_cfg_path_init(&path, "store.format_options");
 	if (fo != NULL) {
 		HY_TRY(read_char(fo, "separator", &path, &o->csv.separator, err));
@@ -78,6 +80,10 @@ int hy__local_write_opts_init(struct hy_local_write_opts *o, const struct hy_fil
 		HY_TRY(hy_cfg_get_str(fo, "compression", &path, o->compression, &o->compression,
 				      err));
 		HY_TRY(hy_cfg_get_str(fo, "timestamp_unit", &path, NULL, &o->timestamp_unit, err));
+		HY_TRY(hy_cfg_get_int(fo, "row_group_rows", &path, o->pq_row_group_rows, 1,
+				      HY_MAX_COLUMN_ROWS, &o->pq_row_group_rows, err));
+		HY_TRY(hy_cfg_get_int(fo, "row_group_bytes", &path, o->pq_row_group_bytes, 1,
+				      INT64_MAX, &o->pq_row_group_bytes, err));
 	}
 	return parse_parquet(o, fo, &path, err);
 }
@@ -98,6 +104,8 @@ static int open_parquet(struct hy__local_file *f, const struct hy_local_write_op
 	hy_pq_writer_options_init(&po);
 	po.codec = o->pq_codec;
 	po.level = o->pq_level;
+	po.row_group_rows = o->pq_row_group_rows;
+	po.row_group_bytes = o->pq_row_group_bytes;
 	if (o->timestamp_unit != NULL)
 		po.timestamp_unit = o->pq_unit;
 	po.pool = o->pool;

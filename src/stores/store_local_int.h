@@ -13,15 +13,26 @@
 
 /* From `format_options` (Polars' keyword names): CSV separator, quote_char,
  * include_header (alias has_header); parquet compression (beats the store's
- * `compression`; also "zstd:9", "none") and timestamp_unit ("us" default,
- * "ns"). Unknown keys are ignored (behaviour.md §2.10). Strings borrow from
+ * `compression`; also "zstd:9", "none"), timestamp_unit ("us" default,
+ * "ns"), row_group_rows and row_group_bytes (where a row group closes, below).
+ * Unknown keys are ignored (behaviour.md §2.10). Strings borrow from
  * the configuration; `flow` (the log scope of writer warnings) from the
  * caller. */
+/* Where the local store closes a parquet row group by default: at the
+ * writer's row limit, or once its encoded pages reach 8 MiB. The writer's own
+ * byte default (128 MiB, what arrow and parquet-java buffer) would hold a
+ * whole file's pages per flow; 8 MiB keeps every flow's memory small and flat
+ * (docs/internals/performance.md) and still gives row groups of a few hundred
+ * thousand rows of a typical table, where DuckDB writes 122,880. */
+#define HY_LOCAL_ROW_GROUP_BYTES ((int64_t)8 << 20)
+
 struct hy_local_write_opts {
 	struct hy_csv_options csv;
 	const char *compression;         /* codec name as written */
 	const char *timestamp_unit;      /* NULL: the writer's default */
 	int pq_codec, pq_level, pq_unit; /* parsed at init when the writer is built in */
+	int64_t pq_row_group_rows;       /* format_options.row_group_rows */
+	int64_t pq_row_group_bytes;      /* format_options.row_group_bytes */
 	const char *flow;
 	struct hy_pool *pool; /* the run's CPU pool (borrowed): parquet chunks encode on it */
 };
