@@ -55,7 +55,7 @@ void hy__pqw_stats_free(struct hy__pqw_stats *s)
  * fresh pages from the kernel, faulted in and zeroed, then unmapped at close.
  * A closing writer parks its big buffers here (per kind, up to SPARE_MAX
  * bytes in all) and the next chunk takes them over. */
-#define SPARE_KINDS 9
+#define SPARE_KINDS 14
 #define SPARE_EACH  32
 #define SPARE_MIN   ((size_t)64 << 10) /* smaller ones are cheap to allocate */
 #define SPARE_MAX   ((size_t)96 << 20)
@@ -79,6 +79,14 @@ static void spare_kinds(struct hy__pqw_chunk *c, struct hy_buf *out[SPARE_KINDS]
 	out[6] = &c->idx;
 	out[7] = &c->stash;
 	out[8] = &c->bytes;
+	/* the dictionary's too: freeing its 256 KiB hash table at every file
+	 * close made glibc raise its mmap threshold, so the next file's
+	 * buffers came from the arenas and a long run kept more memory */
+	out[9] = &c->plain;
+	out[10] = &c->dict_vals;
+	out[11] = &c->dict_offs;
+	out[12] = &c->dict_slots;
+	out[13] = &c->remap;
 }
 
 static void spare_take(struct hy__pqw_chunk *c)
