@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "pq_writer_check.h"
+#include "pq_writer_int.h"
 #include "pq_writer_gen.h"
 
 /* Batches are written and released one by one: a string view of the open
@@ -253,11 +254,67 @@ static void test_row_group_bytes_encoded(void **state)
 	hy_schema_unref(schema);
 }
 
+/* A closing writer's big scratch buffers wait for the next writer, and
+ * each goes back to the same column position only: handing a position
+ * another's buffer grew every column to the largest of every kind over a
+ * run of many files. */
+static void test_spare_buffers_stay_with_their_column(void **state)
+{
+	static const struct hy__pqw_leaf leaf; /* init and reset do not read it */
+	struct hy_pq_writer_options o;
+	struct hy__pqw_chunk a, b, c;
+	struct hy_error err = {0};
+	uint8_t *big, *mid;
+
+	(void)state;
+	hy_pq_writer_options_init(&o);
+	hy__pqw_chunk_init(&a, &leaf, &o, 0);
+	hy__pqw_chunk_init(&b, &leaf, &o, 1);
+	assert_null(a.data_pages.data); /* nothing parked yet */
+	assert_int_equal(hy_buf_reserve(&a.data_pages, 4u << 20, &err), 0);
+	assert_int_equal(hy_buf_reserve(&b.values, 256u << 10, &err), 0);
+	assert_int_equal(hy_buf_reserve(&b.dict_slots, 1000, &err), 0); /* too small to park */
+	big = a.data_pages.data;
+	mid = b.values.data;
+	hy__pqw_chunk_reset(&a);
+	hy__pqw_chunk_reset(&b);
+
+	/* position 1 gets its own values buffer, not position 0's pages */
+	hy__pqw_chunk_init(&c, &leaf, &o, 1);
+	assert_ptr_equal(c.values.data, mid);
+	assert_int_equal(c.values.len, 0);
+	assert_null(c.data_pages.data);
+	assert_null(c.dict_slots.data);
+	hy__pqw_chunk_reset(&c);
+	/* position 0 gets its pages buffer back */
+	hy__pqw_chunk_init(&a, &leaf, &o, 0);
+	assert_ptr_equal(a.data_pages.data, big);
+	assert_true(a.data_pages.cap >= 4u << 20);
+	assert_null(a.values.data);
+	/* parking position 1 again replaces its older buffer (one per kind and
+	 * position): the new one is what comes back */
+	hy__pqw_chunk_init(&b, &leaf, &o, 1); /* takes `mid` */
+	hy__pqw_chunk_init(&c, &leaf, &o, 1); /* nothing left for it */
+	assert_null(c.values.data);
+	assert_int_equal(hy_buf_reserve(&c.values, 512u << 10, &err), 0);
+	mid = c.values.data;
+	hy__pqw_chunk_reset(&b);
+	hy__pqw_chunk_reset(&c);
+	hy__pqw_chunk_init(&b, &leaf, &o, 1);
+	assert_ptr_equal(b.values.data, mid);
+	hy__pqw_chunk_init(&c, &leaf, &o, 1);
+	assert_null(c.values.data);
+	hy__pqw_chunk_reset(&a);
+	hy__pqw_chunk_reset(&b);
+	hy__pqw_chunk_reset(&c);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_batches_released_after_write),
 	cmocka_unit_test(test_dictionary_form_same_file),
 	cmocka_unit_test(test_dictionary_form_fallback),
 	cmocka_unit_test(test_row_group_bytes_encoded),
+	cmocka_unit_test(test_spare_buffers_stay_with_their_column),
 };
 
 HY_TEST_MAIN(tests)

@@ -100,12 +100,14 @@ static void spare_take(struct hy__pqw_chunk *c)
 
 		if (spare_n[k] == 0)
 			continue;
-		/* the buffer this column position had: its size (and the pages
-		 * already faulted in) fit; else the latest one */
+		/* only the buffer this column position had: its size (and the
+		 * pages already faulted in) fit. Handing another position's
+		 * buffer over moved buffers between columns file after file,
+		 * until every column held the largest of every kind. */
 		for (j = 0; j < spare_n[k] && spare[k][j].col != c->col; j++)
 			;
 		if (j == spare_n[k])
-			j = spare_n[k] - 1;
+			continue;
 		b[k]->data = spare[k][j].data;
 		b[k]->cap = spare[k][j].cap;
 		spare[k][j] = spare[k][--spare_n[k]];
@@ -123,8 +125,19 @@ static void spare_park(struct hy__pqw_chunk *c)
 	spare_kinds(c, b);
 	pthread_mutex_lock(&spare_mu);
 	for (size_t k = 0; k < SPARE_KINDS; k++) {
-		if (b[k]->cap < SPARE_MIN || spare_n[k] == SPARE_EACH ||
-		    spare_bytes + b[k]->cap > SPARE_MAX)
+		size_t j;
+
+		if (b[k]->cap < SPARE_MIN)
+			continue;
+		/* one buffer per kind and position: an older one is dropped */
+		for (j = 0; j < spare_n[k] && spare[k][j].col != c->col; j++)
+			;
+		if (j < spare_n[k]) {
+			spare_bytes -= spare[k][j].cap;
+			hy_free(spare[k][j].data);
+			spare[k][j] = spare[k][--spare_n[k]];
+		}
+		if (spare_n[k] == SPARE_EACH || spare_bytes + b[k]->cap > SPARE_MAX)
 			continue;
 		spare[k][spare_n[k]].data = b[k]->data;
 		spare[k][spare_n[k]].cap = b[k]->cap;
