@@ -209,6 +209,12 @@ int hy_batch_slice(struct hy_batch *batch, int64_t offset, int64_t len, struct h
 int hy_batch_concat(struct hy_batch *const *batches, size_t n, struct hy_batch **out,
 		    struct hy_error *err) HY_WUR;
 
+/* What the batch's rows take in its buffers: per column, the validity bits,
+ * the values (bits for booleans, int32 indices for the dictionary form, the
+ * offsets and the rows' own bytes for strings). A slice counts its rows
+ * only; a shared dictionary is not counted. For sizing queues, not exact. */
+size_t hy_batch_data_bytes(const struct hy_batch *batch);
+
 /* Column by name, borrowed; NULL when the schema has no such field. */
 struct hy_column *hy_batch_column_by_name(const struct hy_batch *batch, const char *name);
 

@@ -1,7 +1,9 @@
 /* Bounded blocking queue of opaque items: the hand-off between a flow's
  * producer thread (home.next_batch) and its consumer thread (store.write).
  *
- * The queue holds at most `capacity` items, which is what bounds a flow's
+ * The queue holds at most `capacity` items and, when created with a byte
+ * bound, at most `max_bytes` of them as measured by its size function (one
+ * item larger than that still goes in alone). That is what bounds a flow's
  * memory: a producer that runs ahead blocks in hy_queue_push() until the
  * consumer catches up. Any number of threads may push and pop concurrently.
  *
@@ -38,6 +40,8 @@
 
 /* Frees one item left in the queue at destroy time. */
 typedef void (*hy_queue_item_destroy_fn)(void *item);
+/* The bytes one item counts for against a byte bound. */
+typedef size_t (*hy_queue_item_size_fn)(const void *item);
 
 struct hy_queue;
 
@@ -45,6 +49,8 @@ struct hy_queue;
 struct hy_queue_stats {
 	size_t length;          /* items inside now */
 	size_t capacity;        /* as created */
+	size_t bytes;           /* what the items inside count for (0 without a byte bound) */
+	size_t max_bytes;       /* as created; 0: no byte bound */
 	size_t high_water;      /* the largest length ever reached */
 	uint64_t pushed;        /* successful pushes so far */
 	uint64_t popped;        /* items handed to consumers so far */
@@ -61,6 +67,14 @@ struct hy_queue_stats {
  * hy_queue_destroy(). On failure *out is NULL. HY_ENOMEM, HY_EINVAL. */
 int hy_queue_create(struct hy_queue **out, size_t capacity, hy_queue_item_destroy_fn item_destroy,
 		    struct hy_error *err) HY_WUR;
+/* Like hy_queue_create(), and a push also waits while the items inside
+ * count for more than `max_bytes` with the new one (`item_size`, called
+ * under the queue's lock, must not call the queue). A push into an empty
+ * queue always succeeds, so an item over the bound goes through alone.
+ * max_bytes 0 or item_size NULL: no byte bound. */
+int hy_queue_create_bounded(struct hy_queue **out, size_t capacity, size_t max_bytes,
+			    hy_queue_item_size_fn item_size, hy_queue_item_destroy_fn item_destroy,
+			    struct hy_error *err) HY_WUR;
 
 /* Frees the queue and, with its item_destroy function, every item still
  * inside. Call only once every thread that used the queue has returned from
@@ -68,7 +82,7 @@ int hy_queue_create(struct hy_queue **out, size_t capacity, hy_queue_item_destro
 void hy_queue_destroy(struct hy_queue *q);
 
 /* Appends `item` (not NULL: NULL means end of stream), blocking while the
- * queue is full. On 0 the queue owns the item. On HY_ESHUTDOWN (shut down,
+ * queue is full (by count or by bytes). On 0 the queue owns the item. On HY_ESHUTDOWN (shut down,
  * or closed, before or while waiting) or HY_EINVAL the caller keeps it. */
 int hy_queue_push(struct hy_queue *q, void *item, struct hy_error *err) HY_WUR;
 

@@ -30,6 +30,12 @@ struct hy_watermark_config;
 struct hy_cfg_node;
 
 #define HY_FLOW_DEFAULT_QUEUE_SIZE 10
+/* What the batches waiting in a flow's queue may hold at most, besides
+ * queue_size (hy_batch_data_bytes; a bigger batch still passes alone). The
+ * queue only has to keep the store busy: a few batches do, and batches
+ * sliced from a reader's row groups pin those row groups while they wait,
+ * so a deep queue of them was most of a long copy's memory (run.md). */
+#define HY_FLOW_QUEUE_BYTES        ((size_t)8 << 20)
 #define HY_FLOW_DEFAULT_TIMEOUT_S  3600.0
 #define HY_RUN_DEFAULT_CONCURRENCY 8
 #define HY_RUN_MILESTONE_ROWS      1000000

@@ -138,6 +138,31 @@ static int concat_column(struct hy_batch *const *batches, size_t n, size_t c, in
 	return rc;
 }
 
+static size_t column_data_bytes(const struct hy_column *c)
+{
+	size_t rows = (size_t)c->length, bytes = c->validity != NULL ? (rows + 7) / 8 : 0;
+	int width;
+
+	if (c->dictionary != NULL)
+		return bytes + rows * 4;
+	if (hy_dtype_is_var_width(&c->type)) {
+		const int32_t *off = (const int32_t *)(const void *)c->values->data + c->offset;
+
+		return bytes + rows * 4 + (size_t)(off[rows] - off[0]);
+	}
+	width = hy_dtype_bit_width(&c->type);
+	return bytes + (rows * (size_t)(width > 0 ? width : 0) + 7) / 8;
+}
+
+size_t hy_batch_data_bytes(const struct hy_batch *batch)
+{
+	size_t total = 0;
+
+	for (size_t i = 0; i < hy_schema_nfields(batch->schema); i++)
+		total += column_data_bytes(batch->cols[i]);
+	return total;
+}
+
 int hy_batch_concat(struct hy_batch *const *batches, size_t n, struct hy_batch **out,
 		    struct hy_error *err)
 {

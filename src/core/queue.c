@@ -30,21 +30,31 @@ struct hy_queue {
 	pthread_cond_t not_full;  /* pushers wait here while len == capacity */
 	pthread_cond_t not_empty; /* poppers wait here while len == 0 */
 	void **slots;             /* lock: ring of `capacity` items */
-	size_t capacity;          /* immutable after create */
-	size_t head;              /* lock: index of the oldest item */
-	size_t len;               /* lock: items inside */
-	size_t high_water;        /* lock: largest len seen */
-	uint64_t pushed;          /* lock */
-	uint64_t popped;          /* lock */
-	size_t waiting_pushers;   /* lock: threads inside pthread_cond_wait(not_full) */
-	size_t waiting_poppers;   /* lock: threads inside pthread_cond_wait(not_empty) */
-	bool closed;              /* lock: no more pushes; pops drain then end */
-	bool shut_down;           /* lock: everything fails with HY_ESHUTDOWN */
+	size_t *sizes;            /* lock: what each slot's item counts for (byte bound only) */
+	size_t bytes, max_bytes;  /* lock: sum of sizes; immutable bound (0: none) */
+	hy_queue_item_size_fn item_size; /* immutable after create */
+	size_t capacity;                 /* immutable after create */
+	size_t head;                     /* lock: index of the oldest item */
+	size_t len;                      /* lock: items inside */
+	size_t high_water;               /* lock: largest len seen */
+	uint64_t pushed;                 /* lock */
+	uint64_t popped;                 /* lock */
+	size_t waiting_pushers;          /* lock: threads inside pthread_cond_wait(not_full) */
+	size_t waiting_poppers;          /* lock: threads inside pthread_cond_wait(not_empty) */
+	bool closed;                     /* lock: no more pushes; pops drain then end */
+	bool shut_down;                  /* lock: everything fails with HY_ESHUTDOWN */
 	hy_queue_item_destroy_fn item_destroy; /* immutable after create */
 };
 
 int hy_queue_create(struct hy_queue **out, size_t capacity, hy_queue_item_destroy_fn item_destroy,
 		    struct hy_error *err)
+{
+	return hy_queue_create_bounded(out, capacity, 0, NULL, item_destroy, err);
+}
+
+int hy_queue_create_bounded(struct hy_queue **out, size_t capacity, size_t max_bytes,
+			    hy_queue_item_size_fn item_size, hy_queue_item_destroy_fn item_destroy,
+			    struct hy_error *err)
 {
 	struct hy_queue *q = NULL;
 	pthread_cond_t *conds[2];
@@ -65,6 +75,15 @@ int hy_queue_create(struct hy_queue **out, size_t capacity, hy_queue_item_destro
 				  capacity);
 		goto out;
 	}
+	if (max_bytes > 0 && item_size != NULL) {
+		q->sizes = hy_calloc(capacity, sizeof(*q->sizes));
+		if (q->sizes == NULL) {
+			rc = hy_error_set(err, HY_ENOMEM, "out of memory creating a queue");
+			goto out;
+		}
+		q->max_bytes = max_bytes;
+		q->item_size = item_size;
+	}
 	conds[0] = &q->not_full;
 	conds[1] = &q->not_empty;
 	rc = hy__sync_init(&q->lock, conds, 2, "queue", err);
@@ -76,6 +95,7 @@ int hy_queue_create(struct hy_queue **out, size_t capacity, hy_queue_item_destro
 	q = NULL;
 out:
 	if (q != NULL) {
+		hy_free(q->sizes);
 		hy_free(q->slots);
 		hy_free(q);
 	}
@@ -95,6 +115,7 @@ void hy_queue_destroy(struct hy_queue *q)
 	pthread_cond_destroy(&q->not_full);
 	pthread_cond_destroy(&q->not_empty);
 	pthread_mutex_destroy(&q->lock);
+	hy_free(q->sizes);
 	hy_free(q->slots);
 	hy_free(q);
 }
@@ -110,10 +131,14 @@ static int shutdown_error(const struct hy_queue *q, struct hy_error *err)
  * Sets *wake when a popper must be signalled after unlocking. */
 static int push_locked(struct hy_queue *q, void *item, bool block, bool *wake, struct hy_error *err)
 {
+	size_t size = q->item_size != NULL ? q->item_size(item) : 0;
+
 	for (;;) {
 		if (q->shut_down || q->closed)
 			return shutdown_error(q, err);
-		if (q->len < q->capacity)
+		/* an empty queue takes any item: one over the bound goes alone */
+		if (q->len < q->capacity &&
+		    (q->len == 0 || q->max_bytes == 0 || q->bytes + size <= q->max_bytes))
 			break;
 		if (!block)
 			return HY_EAGAIN;
@@ -122,6 +147,10 @@ static int push_locked(struct hy_queue *q, void *item, bool block, bool *wake, s
 		q->waiting_pushers--;
 	}
 	q->slots[(q->head + q->len) % q->capacity] = item;
+	if (q->sizes != NULL) {
+		q->sizes[(q->head + q->len) % q->capacity] = size;
+		q->bytes += size;
+	}
 	q->len++;
 	q->pushed++;
 	if (q->len > q->high_water)
@@ -179,6 +208,8 @@ static int pop_locked(struct hy_queue *q, void **item, bool block, const struct 
 	}
 	*item = q->slots[q->head];
 	q->slots[q->head] = NULL;
+	if (q->sizes != NULL)
+		q->bytes -= q->sizes[q->head];
 	q->head = (q->head + 1) % q->capacity;
 	q->len--;
 	q->popped++;
@@ -248,6 +279,8 @@ void hy_queue_get_stats(struct hy_queue *q, struct hy_queue_stats *out)
 	pthread_mutex_lock(&q->lock);
 	out->length = q->len;
 	out->capacity = q->capacity;
+	out->bytes = q->bytes;
+	out->max_bytes = q->max_bytes;
 	out->high_water = q->high_water;
 	out->pushed = q->pushed;
 	out->popped = q->popped;

@@ -458,6 +458,11 @@ static void drop_batch(void *item)
 	hy_batch_unref(item);
 }
 
+static size_t batch_bytes(const void *item)
+{
+	return hy_batch_data_bytes(item);
+}
+
 static void fill_context(struct hy__flow *f, int attempt, struct hy_endpoint_context *ctx)
 {
 	ctx->flow_name = f->name;
@@ -572,7 +577,8 @@ static int run_attempt(struct attempt *a, int attempt)
 	}
 	if (open_endpoints(a, attempt) != 0)
 		goto out;
-	rc = hy_queue_create(&a->q, f->queue_size, drop_batch, &err);
+	rc = hy_queue_create_bounded(&a->q, f->queue_size, HY_FLOW_QUEUE_BYTES, batch_bytes,
+				     drop_batch, &err);
 	if (rc != 0) {
 		attempt_fail(a, rc, &err, NULL);
 		goto out;

@@ -379,7 +379,67 @@ static void test_batch_under_alloc_failure(void **state)
 	hy_batch_unref(full);
 }
 
+/* What a batch's rows take: values, validity bits, string offsets and
+ * bytes; a slice its own rows; a dictionary-form column its indices. */
+static void test_data_bytes(void **state)
+{
+	struct hy_dtype i64 = hy_dtype_simple(HY_INT64), str = hy_dtype_simple(HY_STRING),
+			boolean = hy_dtype_simple(HY_BOOL), i32 = hy_dtype_simple(HY_INT32);
+	char n0[] = "n", n1[] = "s", n2[] = "b", n3[] = "d";
+	struct hy_field f[4] = {{.name = n0, .type = i64, .nullable = true},
+				{.name = n1, .type = str, .nullable = true},
+				{.name = n2, .type = boolean, .nullable = true},
+				{.name = n3, .type = str, .nullable = true}};
+	struct hy_schema *schema = NULL;
+	struct hy_builder *b[4];
+	struct hy_column *cols[4], *dict = NULL, *idx = NULL;
+	struct hy_batch *batch = NULL, *slice = NULL;
+	struct hy_error err = {0};
+	static const char *const words[] = {"ab", NULL, "cde"};
+
+	(void)state;
+	assert_int_equal(hy_schema_create(f, 4, &schema, &err), 0);
+	assert_int_equal(hy_builder_create(&i64, &b[0], &err), 0);
+	assert_int_equal(hy_builder_create(&str, &b[1], &err), 0);
+	assert_int_equal(hy_builder_create(&boolean, &b[2], &err), 0);
+	assert_int_equal(hy_builder_create(&i32, &b[3], &err), 0); /* dictionary indices */
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(hy_builder_append_i64(b[0], i, &err), 0);
+		assert_int_equal(words[i] == NULL ? hy_builder_append_null(b[1], &err)
+						  : hy_builder_append_str(b[1], words[i],
+									  strlen(words[i]), &err),
+				 0);
+		assert_int_equal(hy_builder_append_bool(b[2], i == 1, &err), 0);
+		assert_int_equal(hy_builder_append_i64(b[3], 0, &err), 0); /* indices */
+	}
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(hy_builder_finish(b[i], &cols[i], &err), 0);
+	assert_int_equal(hy_builder_finish(b[3], &idx, &err), 0);
+	hy_builder_destroy(b[3]);
+	assert_int_equal(hy_builder_create(&str, &b[3], &err), 0);
+	assert_int_equal(hy_builder_append_str(b[3], "a long shared value", 19, &err), 0);
+	assert_int_equal(hy_builder_finish(b[3], &dict, &err), 0);
+	assert_int_equal(hy_column_create_dictionary(idx, dict, &cols[3], &err), 0);
+	assert_int_equal(hy_batch_create(schema, cols, 3, &batch, &err), 0);
+	/* int64 3 x 8; string 1 validity byte + 3 offsets x 4 + 5 bytes; bool 3
+	 * bits (1 byte); dictionary form 3 x 4 indices (the shared dictionary is
+	 * not counted) */
+	assert_int_equal(hy_batch_data_bytes(batch), 24 + (1 + 12 + 5) + 1 + 12);
+	assert_int_equal(hy_batch_slice(batch, 1, 2, &slice, &err), 0);
+	assert_int_equal(hy_batch_data_bytes(slice), 16 + (1 + 8 + 3) + 1 + 8);
+	hy_batch_unref(slice);
+	hy_batch_unref(batch);
+	for (int i = 0; i < 4; i++) {
+		hy_column_unref(cols[i]);
+		hy_builder_destroy(b[i]);
+	}
+	hy_column_unref(idx);
+	hy_column_unref(dict);
+	hy_schema_unref(schema);
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_data_bytes),
 	cmocka_unit_test(test_every_type_round_trips),
 	cmocka_unit_test(test_slices_of_slices),
 	cmocka_unit_test(test_odd_bit_offsets),

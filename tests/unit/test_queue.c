@@ -57,6 +57,12 @@ static void wait_for_waiters(struct hy_queue *q, size_t pushers, size_t poppers)
 	}
 }
 
+/* For byte-bounded queues: items are numbers that count for themselves. */
+static size_t item_bytes(const void *item)
+{
+	return (size_t)NUMBER(item);
+}
+
 static void test_fifo_order(void **state)
 {
 	struct hy_error err = {0};
@@ -546,6 +552,92 @@ static void test_create_under_alloc_failure(void **state)
 			assert_int_equal(err.code, HY_ENOMEM);
 		}
 	});
+	HY_FOR_EACH_ALLOC_FAILURE(rc, {
+		hy_error_init(&err);
+		q = ITEM(1);
+		rc = hy_queue_create_bounded(&q, 32, 1000, item_bytes, free, &err);
+		if (rc == 0) {
+			hy_queue_destroy(q);
+		} else {
+			assert_null(q);
+			assert_int_equal(err.code, HY_ENOMEM);
+		}
+	});
+}
+
+static void test_byte_bound(void **state)
+{
+	struct hy_queue *q = NULL;
+	struct hy_queue_stats st;
+	struct hy_error err = {0};
+	void *item = NULL;
+
+	(void)state;
+	assert_int_equal(hy_queue_create_bounded(&q, 10, 100, item_bytes, NULL, &err), 0);
+	assert_int_equal(hy_queue_try_push(q, ITEM(40), &err), 0);
+	assert_int_equal(hy_queue_try_push(q, ITEM(40), &err), 0);
+	assert_int_equal(hy_queue_try_push(q, ITEM(30), &err), HY_EAGAIN); /* 110 > 100 */
+	assert_int_equal(hy_queue_try_push(q, ITEM(20), &err), 0);         /* exactly 100 */
+	hy_queue_get_stats(q, &st);
+	assert_int_equal(st.length, 3);
+	assert_int_equal(st.bytes, 100);
+	assert_int_equal(st.max_bytes, 100);
+	assert_int_equal(hy_queue_pop(q, &item, &err), 0);
+	assert_int_equal(NUMBER(item), 40);
+	assert_int_equal(hy_queue_try_push(q, ITEM(30), &err), 0);
+	hy_queue_get_stats(q, &st);
+	assert_int_equal(st.bytes, 90);
+	/* drained, an item over the bound goes in alone */
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(hy_queue_pop(q, &item, &err), 0);
+	assert_int_equal(NUMBER(item), 30);
+	assert_int_equal(hy_queue_try_push(q, ITEM(500), &err), 0);
+	assert_int_equal(hy_queue_try_push(q, ITEM(1), &err), HY_EAGAIN);
+	assert_int_equal(hy_queue_pop(q, &item, &err), 0);
+	assert_int_equal(NUMBER(item), 500);
+	hy_queue_get_stats(q, &st);
+	assert_int_equal(st.bytes, 0);
+	assert_int_equal(err.code, 0); /* HY_EAGAIN is not an error */
+	hy_queue_destroy(q);
+	/* no byte bound: only the count */
+	assert_int_equal(hy_queue_create_bounded(&q, 2, 0, item_bytes, NULL, &err), 0);
+	assert_int_equal(hy_queue_try_push(q, ITEM(1000), &err), 0);
+	assert_int_equal(hy_queue_try_push(q, ITEM(1000), &err), 0);
+	assert_int_equal(hy_queue_try_push(q, ITEM(1), &err), HY_EAGAIN);
+	hy_queue_get_stats(q, &st);
+	assert_int_equal(st.bytes, 0);
+	hy_queue_destroy(q);
+}
+
+static void *push_90(void *arg)
+{
+	struct hy_error err = {0};
+
+	return ITEM(hy_queue_push(arg, ITEM(90), &err) == 0 ? 1 : 2);
+}
+
+/* A pusher blocked by the byte bound goes on once a pop frees the bytes. */
+static void test_byte_bound_blocks_until_popped(void **state)
+{
+	struct hy_queue *q = NULL;
+	struct hy_queue_stats st;
+	struct hy_error err = {0};
+	void *item = NULL;
+	pthread_t t;
+
+	(void)state;
+	assert_int_equal(hy_queue_create_bounded(&q, 10, 100, item_bytes, NULL, &err), 0);
+	assert_int_equal(hy_queue_push(q, ITEM(40), &err), 0);
+	assert_int_equal(pthread_create(&t, NULL, push_90, q), 0);
+	wait_for_waiters(q, 1, 0);
+	hy_queue_get_stats(q, &st);
+	assert_int_equal(st.length, 1);
+	assert_int_equal(hy_queue_pop(q, &item, &err), 0);
+	assert_int_equal(NUMBER(item), 40);
+	assert_int_equal(NUMBER(join_bounded(t)), 1);
+	assert_int_equal(hy_queue_pop(q, &item, &err), 0);
+	assert_int_equal(NUMBER(item), 90);
+	hy_queue_destroy(q);
 }
 
 static const struct CMUnitTest tests[] = {
@@ -562,5 +654,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_destroy_frees_items_left_inside),
 	cmocka_unit_test(test_many_producers_many_consumers),
 	cmocka_unit_test(test_create_under_alloc_failure),
+	cmocka_unit_test(test_byte_bound),
+	cmocka_unit_test(test_byte_bound_blocks_until_popped),
 };
 HY_TEST_MAIN(tests)
