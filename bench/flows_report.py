@@ -70,7 +70,7 @@ print('Whole runs of `hygge go` on one-flow projects (local home at its defaults
       '`bench/data/bench_*.parquet`, written by DuckDB (bench/gen_bench_parquet.mjs: id int64, s1/s2 strings '
       'with 10 % nulls, d double, dec decimal(18,3), ts timestamp, b bool, n int32; snappy, row groups of '
       '122,880 rows) and its CSV export with a header. '
-      f'Median of {n_runs} alternating run(s) per tool; every run writes a fresh output. Time: wall time of '
+      f'Median of {n_runs} alternating run(s) per tool; every run writes a fresh output and starts after a `sync`. Time: wall time of '
       'the whole process from start to exit (for DuckDB and Polars that includes starting Node and loading '
       'the library, about 0.1-0.3 s). Peak RSS: /usr/bin/time %M of that process. Peers run with their '
       'defaults and all cores (DuckDB writes snappy, Polars zstd: see the codec column). Every output holds '

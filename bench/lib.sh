@@ -73,6 +73,11 @@ bench_timed() {
 	fi
 	log=$1
 	shift
+	# No run starts while an earlier one's output is still being written
+	# back: the disk would be busy with it during this run, and which tool
+	# paid for that would depend on the order (hygge most: it fsyncs the
+	# files it publishes, the peers do not).
+	sync
 	t0=$EPOCHREALTIME
 	(cd "$dir" && exec /usr/bin/time -f %M -o "$log.rss" "$@" >"$log" 2>&1) || rc=$?
 	t1=$EPOCHREALTIME
