@@ -927,6 +927,57 @@ static void test_all_null_page(void **state)
 
 /* String columns in dictionary form (hy_column_create_dictionary) are
  * written as their values. */
+/* The first page gives up on the dictionary after 4,096 values when more
+ * than 90 % of them were distinct; fewer distinct ones go on to the page's
+ * end and its rule (at most half distinct keeps the dictionary). */
+static int64_t probe_value(int k, int64_t i)
+{
+	switch (k) {
+	case 0: return i;        /* every value new: given up at 4,096 */
+	case 1: return i % 3600; /* 87.9 % distinct at 4,096, 18 % over the page */
+	case 2: return i % 2000; /* 48.8 % at 4,096 */
+	default:
+		return i < 4096 ? i : 0; /* the price: 20 % over the page, but the
+					  * first 4,096 all new, so no dictionary */
+	}
+}
+
+static void test_dictionary_probe(void **state)
+{
+	static const bool dict[] = {false, true, true, false};
+	struct hy_schema *s = one_field("n", hy_dtype_simple(HY_INT64), false);
+	struct hy_error err = {0};
+
+	(void)state;
+	for (int k = 0; k < 4; k++) {
+		struct hy_builder *b = NULL;
+		struct hy_pq_writer_options o;
+		struct hy_batch *batch;
+		struct hy_pq_metadata *md;
+		struct out out;
+
+		assert_int_equal(hy_builder_create(&hy_schema_field(s, 0)->type, &b, &err), 0);
+		for (int64_t i = 0; i < 20000; i++)
+			assert_int_equal(hy_builder_append_i64(b, probe_value(k, i), &err), 0);
+		batch = one_column_batch(s, b);
+		hy_builder_destroy(b);
+		hy_pq_writer_options_init(&o);
+		o.page_rows = 20000;
+		out_init(&out);
+		write_batches(&out, s, &o, &batch, 1);
+		md = parse(&out);
+		const struct hy_pq_column_meta *m = only_meta(md);
+		assert_int_equal(m->has_dictionary_page_offset, dict[k]);
+		assert_int_equal(enc_stat(m, HY_PQ_PAGE_DATA, HY_PQ_ENC_RLE_DICTIONARY),
+				 dict[k] ? 1 : 0);
+		hy_pq_metadata_destroy(md);
+		rb_check_batch(out.buf.data, out.buf.len, batch, HY_UNIT_MICRO);
+		out_free(&out);
+		hy_batch_unref(batch);
+	}
+	hy_schema_unref(s);
+}
+
 static void test_dictionary_form_input(void **state)
 {
 	struct hy_dtype i32 = hy_dtype_simple(HY_INT32), str = hy_dtype_simple(HY_STRING);
@@ -1458,6 +1509,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_dictionary_fallback),
 	cmocka_unit_test(test_wide_fixed_binary),
 	cmocka_unit_test(test_all_null_page),
+	cmocka_unit_test(test_dictionary_probe),
 	cmocka_unit_test(test_dictionary_form_input),
 	cmocka_unit_test(test_row_groups_and_slices),
 	cmocka_unit_test(test_empty_table),
