@@ -37,7 +37,7 @@ run() { # mode extra-flags...
 		"$(wc -l <"$DATA/dry_run.out")" | tee -a "$RAW"
 }
 
-for r in $(seq "$RUNS"); do
+for _ in $(seq "$RUNS"); do
 	run plain
 	run verbose --verbose
 done

@@ -30,7 +30,7 @@ run() { # tool threads
 	echo "${line%\}},\"rss_kb\":$(tail -n1 "$rss")}" | tee -a "$RAW"
 }
 
-for r in $(seq "$RUNS"); do
+for _ in $(seq "$RUNS"); do
 	run hygge 0
 	run duckdb 1
 	run hygge "$THREADS"

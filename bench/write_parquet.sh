@@ -29,7 +29,7 @@ run() { # tool codec
 	echo "${line%\}},\"rss_kb\":$(tail -n1 "$rss")}" | tee -a "$RAW"
 }
 
-for r in $(seq "$RUNS"); do
+for _ in $(seq "$RUNS"); do
 	for codec in snappy zstd; do
 		for tool in hygge duckdb polars; do
 			run "$tool" "$codec"
