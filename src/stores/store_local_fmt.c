@@ -69,7 +69,7 @@ int hy__local_write_opts_init(struct hy_local_write_opts *o, const struct hy_fil
 	o->compression =
 		fc->compression >= 0 && fc->compression < 5 ? codecs[fc->compression] : "snappy";
 	o->pq_row_group_rows = HY_PQW_ROW_GROUP_ROWS;
-	o->pq_row_group_bytes = HY_LOCAL_ROW_GROUP_BYTES;
+	o->pq_row_group_bytes = 0; /* by the table's width, at open */
 	hy_cfg_path_init(&path, "store.format_options");
 	if (fo != NULL) {
 		HY_TRY(read_char(fo, "separator", &path, &o->csv.separator, err));
@@ -106,6 +106,13 @@ static int open_parquet(struct hy__local_file *f, const struct hy_local_write_op
 	po.level = o->pq_level;
 	po.row_group_rows = o->pq_row_group_rows;
 	po.row_group_bytes = o->pq_row_group_bytes;
+	if (po.row_group_bytes == 0) {
+		int64_t cols = (int64_t)hy_schema_nfields(schema);
+
+		po.row_group_bytes = cols * HY_LOCAL_ROW_GROUP_BYTES_PER_COLUMN;
+		if (po.row_group_bytes < HY_LOCAL_ROW_GROUP_BYTES_MIN)
+			po.row_group_bytes = HY_LOCAL_ROW_GROUP_BYTES_MIN;
+	}
 	if (o->timestamp_unit != NULL)
 		po.timestamp_unit = o->pq_unit;
 	po.pool = o->pool;

@@ -19,12 +19,16 @@
  * the configuration; `flow` (the log scope of writer warnings) from the
  * caller. */
 /* Where the local store closes a parquet row group by default: at the
- * writer's row limit, or once its encoded pages reach 8 MiB. The writer's own
- * byte default (128 MiB, what arrow and parquet-java buffer) would hold a
- * whole file's pages per flow; 8 MiB keeps every flow's memory small and flat
- * (docs/internals/performance.md) and still gives row groups of a few hundred
- * thousand rows of a typical table, where DuckDB writes 122,880. */
-#define HY_LOCAL_ROW_GROUP_BYTES ((int64_t)8 << 20)
+ * writer's row limit, or once its encoded pages reach 1 MiB per column, and
+ * at least 8 MiB. The writer's own byte default (128 MiB, what arrow and
+ * parquet-java buffer) would hold a whole file's pages per flow; this keeps
+ * every flow's memory small and flat (docs/internals/performance.md), still
+ * gives row groups of a few hundred thousand rows of a typical table (DuckDB
+ * writes 122,880), and column chunks of about 1 MiB however wide the table:
+ * a flat 8 MiB would cut a 1,000-column table into row groups of a few
+ * thousand rows, too small for any reader. */
+#define HY_LOCAL_ROW_GROUP_BYTES_PER_COLUMN ((int64_t)1 << 20)
+#define HY_LOCAL_ROW_GROUP_BYTES_MIN        ((int64_t)8 << 20)
 
 struct hy_local_write_opts {
 	struct hy_csv_options csv;
@@ -32,7 +36,7 @@ struct hy_local_write_opts {
 	const char *timestamp_unit;      /* NULL: the writer's default */
 	int pq_codec, pq_level, pq_unit; /* parsed at init when the writer is built in */
 	int64_t pq_row_group_rows;       /* format_options.row_group_rows */
-	int64_t pq_row_group_bytes;      /* format_options.row_group_bytes */
+	int64_t pq_row_group_bytes;      /* format_options.row_group_bytes; 0: by the width */
 	const char *flow;
 	struct hy_pool *pool; /* the run's CPU pool (borrowed): parquet chunks encode on it */
 };
