@@ -309,12 +309,41 @@ static void test_spare_buffers_stay_with_their_column(void **state)
 	hy__pqw_chunk_reset(&c);
 }
 
+/* A wide table's columns each get their own buffers back, far past the
+ * first few dozen positions. */
+static void test_spare_buffers_of_a_wide_table(void **state)
+{
+	static const struct hy__pqw_leaf leaf;
+	enum { N = 200 };
+	static struct hy__pqw_chunk c[N];
+	static uint8_t *had[N];
+	struct hy_pq_writer_options o;
+	struct hy_error err = {0};
+
+	(void)state;
+	hy_pq_writer_options_init(&o);
+	for (size_t i = 0; i < N; i++) {
+		hy__pqw_chunk_init(&c[i], &leaf, &o, i);
+		assert_int_equal(hy_buf_reserve(&c[i].values, (64u << 10) + i * 64, &err), 0);
+		had[i] = c[i].values.data;
+	}
+	for (size_t i = 0; i < N; i++)
+		hy__pqw_chunk_reset(&c[i]);
+	for (size_t i = 0; i < N; i++) {
+		hy__pqw_chunk_init(&c[i], &leaf, &o, i);
+		assert_ptr_equal(c[i].values.data, had[i]);
+	}
+	for (size_t i = 0; i < N; i++)
+		hy__pqw_chunk_reset(&c[i]);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_batches_released_after_write),
 	cmocka_unit_test(test_dictionary_form_same_file),
 	cmocka_unit_test(test_dictionary_form_fallback),
 	cmocka_unit_test(test_row_group_bytes_encoded),
 	cmocka_unit_test(test_spare_buffers_stay_with_their_column),
+	cmocka_unit_test(test_spare_buffers_of_a_wide_table),
 };
 
 HY_TEST_MAIN(tests)

@@ -56,7 +56,7 @@ void hy__pqw_stats_free(struct hy__pqw_stats *s)
  * A closing writer parks its big buffers here (per kind, up to SPARE_MAX
  * bytes in all) and the next chunk takes them over. */
 #define SPARE_KINDS 14
-#define SPARE_EACH  32
+#define SPARE_EACH  256                /* column positions; wider tables park their first 256 */
 #define SPARE_MIN   ((size_t)64 << 10) /* smaller ones are cheap to allocate */
 #define SPARE_MAX   ((size_t)96 << 20)
 
