@@ -13,6 +13,7 @@
 // that a later run would take for a finished file.
 import { createRequire } from 'node:module';
 import { renameSync, statSync } from 'node:fs';
+import { benchTableQuery } from './bench_table.mjs';
 
 const require = createRequire(new URL('../tests/oracle/package.json', import.meta.url));
 const { DuckDBInstance } = require('@duckdb/node-api');
@@ -28,15 +29,7 @@ if (args[0] === '--csv') {
   out = args[0];
   const rows = Number(args[1]);
   if (!Number.isInteger(rows) || rows < 1) throw new Error(`bad row count '${args[1]}'`);
-  await con.run(`COPY (SELECT range AS id,
-      CASE WHEN range % 10 = 3 THEN NULL ELSE 'name-' || ((range * 7919) % 100000) END AS s1,
-      CASE WHEN range % 10 = 7 THEN NULL ELSE 'city-' || (range % 1000) END AS s2,
-      range::DOUBLE / 7 AS d,
-      (range * 1.001)::DECIMAL(18,3) AS dec,
-      TIMESTAMP '2024-01-01' + to_seconds(range) AS ts,
-      range % 3 = 0 AS b,
-      ((range * 31) % 1000000)::INTEGER AS n
-    FROM range(${rows})) TO ${q(`${out}.tmp`)} (FORMAT parquet, COMPRESSION snappy)`);
+  await con.run(`COPY (${benchTableQuery(rows)}) TO ${q(`${out}.tmp`)} (FORMAT parquet, COMPRESSION snappy)`);
 }
 renameSync(`${out}.tmp`, out);
 console.log(`wrote ${out}: ${statSync(out).size} bytes`);

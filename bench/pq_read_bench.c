@@ -55,11 +55,7 @@ int main(int argc, char **argv)
 			die("next_batch", &err);
 		if (b == NULL)
 			break;
-		for (size_t c = 0; c < hy_schema_nfields(b->schema); c++)
-			check += touch(b->cols[c]);
-		rows += b->nrows;
-		batches++;
-		hy_batch_unref(b);
+		consume(b, &check, &rows, &batches);
 	}
 	t1 = now();
 	printf("{\"tool\":\"hygge%s\",\"threads\":%d,\"rows\":%lld,\"batches\":%lld,\"read_s\":%."

@@ -6,6 +6,7 @@
 // Prints one JSON line: {"tool", "rows", "codec", "gen_s", "write_s", "bytes"}.
 import { createRequire } from 'node:module';
 import { statSync } from 'node:fs';
+import { benchTableQuery } from './bench_table.mjs';
 
 // The packages live with the oracles (tests/oracle, installed by scripts/bootstrap).
 const require = createRequire(new URL('../tests/oracle/package.json', import.meta.url));
@@ -17,15 +18,7 @@ async function duckdb() {
   const { DuckDBInstance } = require('@duckdb/node-api');
   const con = await (await DuckDBInstance.create(':memory:')).connect();
   const t0 = now();
-  await con.run(`CREATE TABLE t AS SELECT range AS id,
-      CASE WHEN range % 10 = 3 THEN NULL ELSE 'name-' || ((range * 7919) % 100000) END AS s1,
-      CASE WHEN range % 10 = 7 THEN NULL ELSE 'city-' || (range % 1000) END AS s2,
-      range::DOUBLE / 7 AS d,
-      (range * 1.001)::DECIMAL(18,3) AS dec,
-      TIMESTAMP '2024-01-01' + to_seconds(range) AS ts,
-      range % 3 = 0 AS b,
-      ((range * 31) % 1000000)::INTEGER AS n
-    FROM range(${rows})`);
+  await con.run(`CREATE TABLE t AS ${benchTableQuery(rows)}`);
   const t1 = now();
   await con.run(`COPY t TO '${out.replace(/'/g, "''")}' (FORMAT parquet, COMPRESSION ${codec})`);
   const t2 = now();

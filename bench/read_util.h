@@ -93,4 +93,14 @@ static uint64_t touch(const struct hy_column *col)
 	return sum;
 }
 
+/* Counts one batch read and touches its values; drops it. */
+static void consume(struct hy_batch *b, uint64_t *check, int64_t *rows, int64_t *batches)
+{
+	for (size_t c = 0; c < hy_schema_nfields(b->schema); c++)
+		*check += touch(b->cols[c]);
+	*rows += b->nrows;
+	(*batches)++;
+	hy_batch_unref(b);
+}
+
 #endif /* HYGGE_BENCH_READ_UTIL_H */
